@@ -179,7 +179,10 @@ export interface Storage {
    */
   history(oid: Oid, size?: number): HistoryEntry[];
 
-  /** A new, never-used oid. ReadOnlyError on a read-only storage. */
+  /**
+   * A new, never-used oid. Never returns `ROOT_OID` (0): the database creates
+   * the root object at oid 0 itself. ReadOnlyError on a read-only storage.
+   */
   newOid(): Oid;
 
   /**
