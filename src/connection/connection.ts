@@ -1,0 +1,574 @@
+/**
+ * `Connection`: one view of the database, with its own object cache and
+ * snapshot. It is the jar of the objects it loads and the data manager that
+ * commits them.
+ *
+ * ## Snapshots (MVCC)
+ * A connection reads the database as of its snapshot tid: every load is
+ * `storage.loadAt(oid, snapshot)`. The snapshot is picked at each
+ * transaction boundary (`begin`, commit, abort, `sync()`), in the same
+ * synchronous step that applies the invalidations received up to it, so
+ * cached objects and fresh loads always agree (the ZODB#290 race cannot
+ * happen). A historical connection has a fixed snapshot and is read-only.
+ *
+ * @module
+ */
+
+import {
+  ConnectionStateError,
+  InvalidObjectReference,
+  POSKeyError,
+  ReadOnlyError,
+  ReadOnlyHistoryError,
+  UndoError,
+} from '../errors.js';
+import type { Oid, Tid } from '../ids.js';
+import { ROOT_OID, ZERO_TID } from '../ids.js';
+import type { PersistentObject } from '../persistent/interfaces.js';
+import { CHANGED, GHOST, UPTODATE } from '../persistent/interfaces.js';
+import { installState, newGhost } from '../persistent/persistent.js';
+import type { Persistent } from '../persistent/persistent.js';
+import { ghostify, isPersistent, slotOf } from '../persistent/slot.js';
+import type { ClassRegistry } from '../serialize/class-registry.js';
+import { decodeRecord, readRecordHeader } from '../serialize/record.js';
+import type { PersistentRef } from '../serialize/record.js';
+import type { Storage } from '../storage/interfaces.js';
+import { isPrefetchStorage } from '../storage/interfaces.js';
+import type { SavepointDataManager, Synchronizer } from '../transaction/interfaces.js';
+import type { Transaction } from '../transaction/transaction.js';
+import { ConnectionSavepoint } from './connection-savepoint.js';
+import type { SavepointHost } from './connection-savepoint.js';
+import type { DBInternals, TransactionManagerLike } from './db-internals.js';
+import { ObjectCache } from './object-cache.js';
+import type { CacheStats } from './object-cache.js';
+import { ObjectWriter } from './object-writer.js';
+import { Root } from './root.js';
+
+/** Pending invalidations beyond this many oids flush the whole cache instead. */
+const INVALIDATIONS_MAX = 100_000;
+
+/** Mid-transaction cache GC starts when non-ghosts exceed the target by this factor. */
+const CACHE_OVERSHOOT_FACTOR = 2;
+
+let connectionIds = 0;
+
+/** Options of `db.open()`. */
+export interface OpenOptions {
+  /** The transaction manager whose transactions this connection joins (default: the default manager). */
+  transactionManager?: TransactionManagerLike;
+  /** Open a read-only historical connection seeing the database as of this tid or time. */
+  at?: Tid | Date;
+  /** Open a read-only historical connection seeing the database just before this tid or time. */
+  before?: Tid | Date;
+  /** Target number of non-ghost objects in the cache. */
+  cacheSize?: number;
+  /** Target estimated bytes of non-ghost objects in the cache (0: no limit). */
+  cacheSizeBytes?: number;
+}
+
+/**
+ * A connection to a database. Get one with `db.open()`; close it with
+ * `close()` (it goes back to the pool, keeping its cache).
+ *
+ * @typeParam R - the shape of the root object's attributes.
+ */
+export class Connection<R extends object = Record<string, any>>
+  implements SavepointDataManager, Synchronizer
+{
+  /** The database this connection belongs to. */
+  readonly db: DBInternals;
+  /** The class registry records are written and read with. */
+  readonly registry: ClassRegistry;
+  /** Set for a historical connection: its fixed snapshot. */
+  readonly historicalAt: Tid | undefined;
+  private managerValue: TransactionManagerLike;
+  private readonly storage: Storage;
+  private readonly cache: ObjectCache;
+  private readonly id = ++connectionIds;
+  private snapshot: Tid = ZERO_TID;
+  private opened = false;
+  private joined: Transaction | undefined;
+  private registered: PersistentObject[] = [];
+  private added = new Map<Oid, PersistentObject>();
+  private readCurrents = new Map<Oid, Tid>();
+  private invalidations = new Map<Oid, Tid>();
+  private invalidateEverything = false;
+  private committing: { stored: PersistentObject[]; resolved: Set<Oid> } | undefined;
+  private savepoints: ConnectionSavepoint[] = [];
+  private closeCallbacks: (() => void)[] = [];
+
+  /** @internal Use `db.open()`. */
+  constructor(db: DBInternals, storage: Storage, options: Required<Pick<OpenOptions, 'cacheSize' | 'cacheSizeBytes'>> & {
+    transactionManager: TransactionManagerLike;
+    historicalAt?: Tid | undefined;
+  }) {
+    this.db = db;
+    this.registry = db.registry;
+    this.storage = storage;
+    this.managerValue = options.transactionManager;
+    this.historicalAt = options.historicalAt;
+    this.cache = new ObjectCache(options.cacheSize, options.cacheSizeBytes);
+  }
+
+  // -------------------------------------------------------------------------
+  // Life cycle
+
+  /** @internal Called by the DB when handing the connection out. */
+  open(transactionManager: TransactionManagerLike): void {
+    this.managerValue = transactionManager;
+    this.opened = true;
+    this.managerValue.registerSynch(this);
+    this.newSnapshot();
+  }
+
+  /** The transaction manager whose transactions this connection joins. */
+  get transactionManager(): TransactionManagerLike {
+    return this.managerValue;
+  }
+
+  /** True once `close()` was called (until the pool hands it out again). */
+  get closed(): boolean {
+    return !this.opened;
+  }
+
+  /** True for historical connections and connections to read-only storages. */
+  isReadOnly(): boolean {
+    return this.historicalAt !== undefined || this.storage.isReadOnly();
+  }
+
+  /** Registers a function to call when the connection is closed. */
+  onCloseCallback(callback: () => void): void {
+    this.closeCallbacks.push(callback);
+  }
+
+  /**
+   * Closes the connection and returns it to the pool (its cache is kept for
+   * the next `db.open()`). ConnectionStateError if it has uncommitted changes.
+   */
+  close(): void {
+    if (!this.opened) return;
+    if (this.registered.length > 0 || this.added.size > 0) {
+      throw new ConnectionStateError(
+        'cannot close a connection with uncommitted changes: commit or abort the transaction first',
+      );
+    }
+    const callbacks = this.closeCallbacks;
+    this.closeCallbacks = [];
+    for (const callback of callbacks) callback();
+    this.managerValue.unregisterSynch(this);
+    this.joined = undefined;
+    this.opened = false;
+    this.db.connectionClosed(this);
+  }
+
+  // -------------------------------------------------------------------------
+  // Objects
+
+  /** The root object (oid 0); created on first use in an empty database. */
+  get root(): R & Root {
+    this.checkOpen();
+    const cached = this.cache.get(ROOT_OID);
+    if (cached !== undefined) return cached as unknown as R & Root;
+    const record = this.storage.loadAt(ROOT_OID, this.snapshot);
+    if (record !== null && record.data !== null) return this.get(ROOT_OID) as unknown as R & Root;
+    const root = new Root();
+    const slot = slotOf(root);
+    slot.oid = ROOT_OID;
+    slot.jar = this;
+    this.cache.set(ROOT_OID, root);
+    if (!this.isReadOnly()) {
+      this.added.set(ROOT_OID, root);
+      this.join();
+    }
+    return root as unknown as R & Root;
+  }
+
+  /** The object with this oid (a ghost until used). POSKeyError if it does not exist in this snapshot. */
+  get<T extends object = Persistent>(oid: Oid): T {
+    this.checkOpen();
+    const cached = this.cache.get(oid);
+    if (cached !== undefined) return cached as unknown as T;
+    const record = this.storage.loadAt(oid, this.snapshot);
+    if (record === null || record.data === null) throw new POSKeyError(oid, this.snapshot);
+    const { className } = readRecordHeader(record.data);
+    const ghost = this.ghostFor({ oid, className });
+    return ghost as unknown as T;
+  }
+
+  /**
+   * Adds a new persistent object to this connection now (it gets its oid at
+   * once and is stored at commit). Objects reachable from stored objects are
+   * added automatically at commit; `add` is for when you need the oid early.
+   */
+  add(obj: object): void {
+    this.checkOpen();
+    if (!isPersistent(obj)) throw new TypeError('only persistent objects can be added to a connection');
+    const slot = slotOf(obj);
+    if (slot.jar === this) return;
+    if (slot.jar !== undefined) {
+      throw new InvalidObjectReference('the object already belongs to another connection');
+    }
+    this.checkWritable();
+    this.adopt(slot.proxy);
+  }
+
+  /**
+   * Asks that the commit fail with ReadConflictError if `obj` was changed
+   * by another transaction since this one read it.
+   */
+  readCurrent(obj: object): void {
+    this.checkOpen();
+    if (!isPersistent(obj)) throw new TypeError('readCurrent() takes a persistent object');
+    const slot = slotOf(obj);
+    if (slot.jar !== this || slot.oid === undefined || this.added.has(slot.oid)) return;
+    if (slot.state === GHOST) obj._p_activate();
+    if (!this.readCurrents.has(slot.oid)) this.readCurrents.set(slot.oid, slot.serial);
+    this.join();
+  }
+
+  /** The state of `obj` as of revision `tid` (ZODB's `oldstate`). POSKeyError if there is none. */
+  oldstate(obj: object, tid: Tid): unknown {
+    this.checkOpen();
+    if (!isPersistent(obj) || slotOf(obj).oid === undefined) {
+      throw new TypeError('oldstate() takes a persistent object with an oid');
+    }
+    const data = this.storage.loadSerial(slotOf(obj).oid as Oid, tid);
+    return this.decode(data).state;
+  }
+
+  /** Loads objects ahead of use, without blocking (where the storage can). */
+  async prefetch(...items: (Oid | object | Iterable<Oid | object>)[]): Promise<void> {
+    this.checkOpen();
+    const oids: Oid[] = [];
+    const collect = (item: Oid | object): void => {
+      if (typeof item === 'number') oids.push(item);
+      else if (isPersistent(item) && slotOf(item).oid !== undefined) oids.push(slotOf(item).oid as Oid);
+      else if (Symbol.iterator in item) for (const x of item as Iterable<Oid | object>) collect(x);
+    };
+    for (const item of items) collect(item);
+    if (isPrefetchStorage(this.storage)) await this.storage.prefetch(oids, this.snapshot);
+  }
+
+  /** Starts a new snapshot now, applying invalidations (outside a transaction with changes). */
+  sync(): void {
+    this.checkOpen();
+    if (this.registered.length === 0 && this.added.size === 0) this.newSnapshot();
+  }
+
+  /** The snapshot tid this connection reads at. */
+  get snapshotTid(): Tid {
+    return this.snapshot;
+  }
+
+  // -------------------------------------------------------------------------
+  // Cache
+
+  /** Ghosts least-recently-used objects down to the cache targets. */
+  cacheGC(): void {
+    this.cache.gc();
+  }
+
+  /** Ghosts every unchanged object. */
+  cacheMinimize(): void {
+    this.cache.minimize();
+  }
+
+  /** Cache statistics. */
+  cacheStats(): CacheStats {
+    return this.cache.stats();
+  }
+
+  /** Target number of non-ghost objects. */
+  get cacheSize(): number {
+    return this.cache.targetCount;
+  }
+  set cacheSize(n: number) {
+    this.cache.targetCount = n;
+  }
+
+  /** Target estimated bytes of non-ghost objects (0: no limit). */
+  get cacheSizeBytes(): number {
+    return this.cache.targetBytes;
+  }
+  set cacheSizeBytes(n: number) {
+    this.cache.targetBytes = n;
+  }
+
+  /** @internal Every object of the cache (for `db.cacheDetail()`). */
+  cachedObjects(): IterableIterator<PersistentObject> {
+    return this.cache.objects();
+  }
+
+  // -------------------------------------------------------------------------
+  // The jar contract (persistent objects call these)
+
+  /** @internal Loads a ghost's state. */
+  setstate(obj: PersistentObject): void {
+    this.checkOpen();
+    const slot = slotOf(obj);
+    const oid = slot.oid as Oid;
+    const record = this.storage.loadAt(oid, this.snapshot);
+    if (record === null || record.data === null) throw new POSKeyError(oid, this.snapshot);
+    const { state } = this.decode(record.data);
+    installState(obj, state, record.serial, record.data.length);
+    this.cache.activated(obj);
+    if (this.cache.overTarget(CACHE_OVERSHOOT_FACTOR)) this.cache.gc();
+  }
+
+  /** @internal A saved object was changed: join the transaction. */
+  register(obj: PersistentObject): void {
+    this.checkOpen();
+    this.checkWritable();
+    this.join();
+    this.registered.push(obj);
+  }
+
+  /** @internal Gives a new object an oid and records it as added. */
+  adopt(obj: PersistentObject): Oid {
+    this.checkWritable();
+    const slot = slotOf(obj);
+    const oid = this.storage.newOid();
+    slot.oid = oid;
+    slot.jar = this;
+    slot.serial = ZERO_TID;
+    this.added.set(oid, obj);
+    this.cache.set(oid, obj);
+    this.join();
+    return oid;
+  }
+
+  /** @internal The DB received an invalidation for this connection. */
+  invalidate(tid: Tid, oids: readonly Oid[]): void {
+    if (this.invalidateEverything || this.historicalAt !== undefined) return;
+    for (const oid of oids) {
+      const seen = this.invalidations.get(oid);
+      if (seen === undefined || seen < tid) this.invalidations.set(oid, tid);
+    }
+    if (this.invalidations.size > INVALIDATIONS_MAX) this.invalidateCache();
+  }
+
+  /** @internal Everything may have changed: flush the cache at the next boundary. */
+  invalidateCache(): void {
+    this.invalidateEverything = true;
+    this.invalidations.clear();
+  }
+
+  // -------------------------------------------------------------------------
+  // Synchronizer
+
+  /** @internal */
+  newTransaction(): void {
+    if (this.opened && this.registered.length === 0 && this.added.size === 0) this.newSnapshot();
+  }
+
+  /** @internal */
+  beforeCompletion(): void {}
+
+  /** @internal */
+  afterCompletion(): void {
+    if (this.opened) this.newSnapshot();
+  }
+
+  // -------------------------------------------------------------------------
+  // Data manager (two-phase commit)
+
+  /** @internal */
+  sortKey(): string {
+    return `${this.storage.sortKey()}:${String(this.id).padStart(12, '0')}`;
+  }
+
+  /** @internal */
+  abort(_txn?: Transaction): void {
+    for (const obj of this.registered) this.discardChanges(obj);
+    for (const obj of this.added.values()) this.forgetNew(obj);
+    this.endTransaction();
+  }
+
+  /** @internal */
+  async tpcBegin(txn: Transaction): Promise<void> {
+    this.checkWritable();
+    if (this.db.undoJoined(txn)) {
+      throw new UndoError('an undo must be committed in a transaction of its own, without other changes');
+    }
+    await this.storage.tpcBegin(txn);
+  }
+
+  /** @internal Stores every changed and new object (and what they newly reach). */
+  commit(txn: Transaction): void {
+    const writer = new ObjectWriter(this);
+    for (const obj of this.added.values()) writer.enqueue(obj);
+    for (const obj of this.registered) writer.enqueue(obj);
+    const stored: PersistentObject[] = [];
+    const seen = new Set<Oid>();
+    for (let obj = writer.next(); obj !== undefined; obj = writer.next()) {
+      const slot = slotOf(obj);
+      const oid = slot.oid as Oid;
+      if (seen.has(oid) || slot.state === GHOST) continue;
+      if (slot.state === UPTODATE && !this.added.has(oid)) continue;
+      seen.add(oid);
+      const data = writer.encode(obj);
+      this.db.checkRecordSize(oid, data.length);
+      slot.estimatedSize = data.length;
+      this.storage.store(oid, slot.serial, data, txn);
+      stored.push(obj);
+    }
+    for (const [oid, serial] of this.readCurrents) {
+      if (!seen.has(oid)) this.storage.checkCurrentSerialInTransaction(oid, serial, txn);
+    }
+    this.committing = { stored, resolved: new Set() };
+  }
+
+  /** @internal */
+  async tpcVote(txn: Transaction): Promise<void> {
+    const resolved = await this.storage.tpcVote(txn);
+    if (this.committing !== undefined) for (const oid of resolved) this.committing.resolved.add(oid);
+  }
+
+  /** @internal */
+  async tpcFinish(txn: Transaction): Promise<void> {
+    const tid = await this.storage.tpcFinish(txn);
+    const committing = this.committing;
+    if (committing !== undefined) {
+      for (const obj of committing.stored) {
+        const slot = slotOf(obj);
+        slot.serial = tid;
+        if (committing.resolved.has(slot.oid as Oid)) {
+          ghostify(slot);
+        } else {
+          slot.state = UPTODATE;
+          this.cache.activated(obj);
+        }
+      }
+    }
+    this.added.clear();
+    this.registered = [];
+    this.endTransaction();
+  }
+
+  /** @internal */
+  async tpcAbort(txn: Transaction): Promise<void> {
+    try {
+      await this.storage.tpcAbort(txn);
+    } finally {
+      this.abort(txn);
+    }
+  }
+
+  /** @internal Takes a savepoint of the changes made so far in this transaction. */
+  savepoint(): ConnectionSavepoint {
+    const savepoint = new ConnectionSavepoint(this, this.savepointHost());
+    this.savepoints.push(savepoint);
+    return savepoint;
+  }
+
+  // -------------------------------------------------------------------------
+  // Internals
+
+  private savepointHost(): SavepointHost {
+    return {
+      registered: () => this.registered,
+      added: () => this.added,
+      readCurrents: () => this.readCurrents,
+      restore: (registered, added, readCurrents) => {
+        this.registered = registered;
+        this.added = added;
+        this.readCurrents = readCurrents;
+      },
+      writer: () => new ObjectWriter(this),
+      decode: (data) => this.decode(data),
+      discardChanges: (obj) => this.discardChanges(obj),
+      forgetNew: (obj) => this.forgetNew(obj),
+    };
+  }
+
+  /** Decodes a record, turning references into (cached or ghost) objects of this connection. */
+  private decode(data: Uint8Array): { className: string; state: unknown } {
+    return decodeRecord(data, { registry: this.registry, resolveRef: (ref) => this.ghostFor(ref) });
+  }
+
+  /** The object for a reference: the cached one, or a new ghost of the named class. */
+  private ghostFor(ref: PersistentRef): PersistentObject {
+    const cached = this.cache.get(ref.oid);
+    if (cached !== undefined) return cached;
+    const cls = this.db.persistentClassFor(ref.className, ref.oid);
+    const ghost = newGhost(cls, ref.oid, this);
+    this.cache.set(ref.oid, ghost);
+    return ghost;
+  }
+
+  private join(): void {
+    const txn = this.managerValue.get();
+    if (this.joined !== txn) {
+      txn.join(this);
+      this.joined = txn;
+    }
+  }
+
+  /** A changed object goes back to its committed state (a ghost). */
+  private discardChanges(obj: PersistentObject): void {
+    const slot = slotOf(obj);
+    if (slot.oid !== undefined && this.added.has(slot.oid)) return;
+    if (slot.state === CHANGED || slot.state === UPTODATE) ghostify(slot);
+  }
+
+  /** A new object of an aborted transaction becomes unsaved again. */
+  private forgetNew(obj: PersistentObject): void {
+    const slot = slotOf(obj);
+    if (slot.oid !== undefined) this.cache.delete(slot.oid);
+    slot.oid = undefined;
+    slot.jar = undefined;
+    slot.serial = ZERO_TID;
+    if (slot.state === CHANGED) slot.state = UPTODATE;
+  }
+
+  private endTransaction(): void {
+    this.registered = [];
+    this.added = new Map();
+    this.readCurrents = new Map();
+    this.committing = undefined;
+    this.joined = undefined;
+    for (const savepoint of this.savepoints) savepoint.invalidate();
+    this.savepoints = [];
+  }
+
+  /** Picks a new snapshot and applies the invalidations up to it, in one step. */
+  private newSnapshot(): void {
+    if (this.historicalAt !== undefined) {
+      this.snapshot = this.historicalAt;
+      return;
+    }
+    if (this.invalidateEverything) {
+      this.cache.invalidateAll();
+      this.invalidateEverything = false;
+    } else {
+      for (const [oid, tid] of this.invalidations) {
+        const obj = this.cache.get(oid);
+        if (obj !== undefined && slotOf(obj).serial < tid) this.cache.invalidate(oid);
+      }
+    }
+    this.invalidations.clear();
+    this.snapshot = this.storage.lastTransaction();
+    this.cache.gc();
+  }
+
+  private checkOpen(): void {
+    if (!this.opened) throw new ConnectionStateError('the connection is closed');
+  }
+
+  private checkWritable(): void {
+    if (this.historicalAt !== undefined) {
+      throw new ReadOnlyHistoryError(
+        'a historical connection is read-only: open a normal connection to change objects',
+      );
+    }
+    if (this.storage.isReadOnly()) {
+      throw new ReadOnlyError(`storage ${this.storage.name} is read-only`);
+    }
+  }
+
+  /** @internal For error messages. */
+  toString(): string {
+    return `<Connection ${this.id}${this.historicalAt === undefined ? '' : ' historical'} of ${this.storage.name}>`;
+  }
+}
+

@@ -1,0 +1,86 @@
+/**
+ * Turns persistent objects into records for a commit or a savepoint.
+ *
+ * Walking an object's state finds the persistent objects it refers to; a
+ * new one (no jar yet) is added to the connection on the spot and queued,
+ * so everything reachable from a stored object is stored too (persistence
+ * by reachability).
+ *
+ * @module
+ */
+
+import { InvalidObjectReference, UnstorableValueError } from '../errors.js';
+import { oidRepr } from '../ids.js';
+import type { Oid } from '../ids.js';
+import type { PersistentJar, PersistentObject } from '../persistent/interfaces.js';
+import { isPersistent, slotOf } from '../persistent/slot.js';
+import { stateOf } from '../persistent/persistent.js';
+import type { ClassRegistry } from '../serialize/class-registry.js';
+import { encodeRecord } from '../serialize/record.js';
+import type { PersistentRef } from '../serialize/record.js';
+
+/** What the writer needs from its connection. */
+export interface WriterHost extends PersistentJar {
+  readonly registry: ClassRegistry;
+  /** Gives a new object an oid and this jar, and records it as added. */
+  adopt(obj: PersistentObject): Oid;
+}
+
+/** The registered name of a persistent object's class; UnstorableValueError when unregistered. */
+export function classNameOf(obj: object, registry: ClassRegistry): string {
+  const cls = Object.getPrototypeOf(slotOf(obj).target).constructor as abstract new () => object;
+  const name = registry.nameOf(cls);
+  if (name === undefined) {
+    throw new UnstorableValueError(
+      `class ${cls.name} is not registered: call registerClass(${cls.name}, 'some.stable.Name') ` +
+        `or decorate it with @register('some.stable.Name') before storing its instances`,
+      cls.name,
+      cls.name,
+    );
+  }
+  return name;
+}
+
+/** Encodes objects of one connection, queueing the new objects their states reach. */
+export class ObjectWriter {
+  private readonly host: WriterHost;
+  private readonly pending: PersistentObject[] = [];
+
+  constructor(host: WriterHost) {
+    this.host = host;
+  }
+
+  /** Queues an object to be written. */
+  enqueue(obj: PersistentObject): void {
+    this.pending.push(obj);
+  }
+
+  /** The next queued object, or undefined when the queue is empty. */
+  next(): PersistentObject | undefined {
+    return this.pending.shift();
+  }
+
+  /** The record bytes of `obj`'s current state. */
+  encode(obj: PersistentObject): Uint8Array {
+    const className = classNameOf(obj, this.host.registry);
+    return encodeRecord(className, stateOf(obj), {
+      registry: this.host.registry,
+      persistentRef: (value) => this.reference(value),
+    });
+  }
+
+  private reference(value: object): PersistentRef | undefined {
+    if (!isPersistent(value)) return undefined;
+    const slot = slotOf(value);
+    if (slot.jar === undefined) {
+      this.host.adopt(slot.proxy);
+      this.pending.push(slot.proxy);
+    } else if (slot.jar !== this.host) {
+      throw new InvalidObjectReference(
+        `object ${slot.oid === undefined ? '' : oidRepr(slot.oid) + ' '}belongs to another connection ` +
+          `or database; a persistent object can be stored through one connection only`,
+      );
+    }
+    return { oid: slot.oid as Oid, className: classNameOf(value, this.host.registry) };
+  }
+}
