@@ -115,6 +115,18 @@ export interface StorageDB {
 /** A function that lists the oids a record refers to (for pack and GC). */
 export type ReferencesFunction = (data: Uint8Array) => readonly Oid[];
 
+/** Options of {@link Storage.pack}. */
+export interface PackOptions {
+  /**
+   * Whether to remove objects unreachable from the root at the pack time
+   * (default true for storages that garbage-collect). `false` keeps the
+   * current revision of every object, as ZODB's `pack(t, referencesf,
+   * gc=False)`; DemoStorage needs it to pack a changes storage whose objects
+   * may be reachable only through its base.
+   */
+  readonly gc?: boolean;
+}
+
 /** A record inside an iterated transaction. */
 export interface RecordInfo {
   readonly oid: Oid;
@@ -222,9 +234,10 @@ export interface Storage {
   /**
    * Removes revisions that were not current at `t` and, when the storage does
    * garbage collection, objects not reachable from the root at `t`.
-   * `references` lists the oids a record refers to.
+   * `references` lists the oids a record refers to. `options.gc === false`
+   * turns garbage collection off (see {@link PackOptions}).
    */
-  pack(t: Tid, references: ReferencesFunction): Promise<void>;
+  pack(t: Tid, references: ReferencesFunction, options?: PackOptions): Promise<void>;
 
   /** Releases the storage. Idempotent. Further use throws StorageError. */
   close(): Promise<void>;
@@ -276,7 +289,13 @@ export interface RestoreStorage extends Storage {
    * `data === null` records a deletion. `prevTxn` hints that the data equals
    * that earlier transaction's revision (a back pointer).
    */
-  restore(oid: Oid, serial: Tid, data: Uint8Array | null, prevTxn: Tid | undefined, txn: TransactionMetaData): void;
+  restore(
+    oid: Oid,
+    serial: Tid,
+    data: Uint8Array | null,
+    prevTxn: Tid | undefined,
+    txn: TransactionMetaData,
+  ): void;
 }
 
 /** `IExternalGC`. */
