@@ -189,6 +189,44 @@ export class StorageSystemError extends StorageError {}
 /** Is returned when a write is attempted on a read-only storage, connection or database. */
 export class ReadOnlyError extends StorageError {}
 
+/**
+ * Is returned by a FileStorage opened with a `quota` when a store, undo or
+ * commit would grow its file past that many bytes.
+ */
+export class FileStorageQuotaError extends StorageError {
+  /** The data file. */
+  readonly path: string;
+  /** The quota, in bytes. */
+  readonly quotaBytes: number;
+  /** The size the file would have reached, in bytes. */
+  readonly sizeBytes: number;
+  constructor(path: string, quotaBytes: number, sizeBytes: number) {
+    super(
+      `the storage quota of ${path} is exceeded: the file would grow to ${sizeBytes} bytes, ` +
+        `past its quota of ${quotaBytes} bytes; pack the storage or raise the quota`,
+    );
+    this.path = path;
+    this.quotaBytes = quotaBytes;
+    this.sizeBytes = sizeBytes;
+  }
+}
+
+/**
+ * Is returned when a FileStorage is opened for writing while another live
+ * process (or another storage object in this process) holds its lock file.
+ */
+export class FileStorageLockError extends StorageError {
+  /** The lock file (`Data.fs.lock`). */
+  readonly lockPath: string;
+  /** The process id found in the lock file, when readable. */
+  readonly ownerPid: number | undefined;
+  constructor(message: string, lockPath: string, ownerPid: number | undefined) {
+    super(message);
+    this.lockPath = lockPath;
+    this.ownerPid = ownerPid;
+  }
+}
+
 /** Is returned when a historical (read-only, time-travel) connection is changed. */
 export class ReadOnlyHistoryError extends POSError {}
 
