@@ -253,6 +253,20 @@ export class UnstorableValueError extends POSError {
   }
 }
 
+/**
+ * Is returned when a class cannot be registered under a name: the name is
+ * empty, the class already has another name, or the name (or an alias) is
+ * already taken by another class.
+ */
+export class ClassRegistrationError extends ZODBError {
+  /** The name (or alias) being registered. */
+  readonly className: string;
+  constructor(message: string, className: string) {
+    super(message);
+    this.className = className;
+  }
+}
+
 /** Is returned when a stored record names a class that is not registered here. */
 export class UnknownClassError extends POSError {
   readonly className: string;
