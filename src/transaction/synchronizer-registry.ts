@@ -1,0 +1,60 @@
+/**
+ * The synchronizers registered with one transaction slot.
+ *
+ * @internal
+ * @module
+ */
+
+import type { Synchronizer } from './interfaces.js';
+import type { Transaction } from './transaction.js';
+
+/** Which synchronizer method to call. */
+export type SynchronizerEvent = 'newTransaction' | 'beforeCompletion' | 'afterCompletion';
+
+/**
+ * A set of synchronizers, held strongly (unlike ZODB's weak set, so an
+ * object-literal synchronizer is never collected behind its owner's back):
+ * whoever registers one unregisters it when done, as a connection does when
+ * it is closed.
+ *
+ * @internal
+ */
+export class SynchronizerRegistry {
+  readonly #synchronizers = new Set<Synchronizer>();
+
+  /** Adds `synchronizer` (adding it twice keeps one registration). */
+  add(synchronizer: Synchronizer): void {
+    this.#synchronizers.add(synchronizer);
+  }
+
+  /** Removes `synchronizer`; does nothing if it is not registered. */
+  delete(synchronizer: Synchronizer): void {
+    this.#synchronizers.delete(synchronizer);
+  }
+
+  /** Removes every synchronizer. */
+  clear(): void {
+    this.#synchronizers.clear();
+  }
+
+  /** How many synchronizers are registered. */
+  get size(): number {
+    return this.#synchronizers.size;
+  }
+
+  /**
+   * Calls `event` on every synchronizer that has it, in registration order,
+   * and returns the errors they threw (every synchronizer is called).
+   */
+  notify(event: SynchronizerEvent, txn: Transaction): unknown[] {
+    const errors: unknown[] = [];
+    for (const synchronizer of [...this.#synchronizers]) {
+      try {
+        synchronizer[event]?.(txn);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    return errors;
+  }
+}
