@@ -1,0 +1,24 @@
+/** The core workloads on the in-memory MappingStorage. */
+import { MappingStorage } from 'zodb';
+import type { BenchSuite } from '../reporter.js';
+import { runAttributeAccess, runObjectWorkloads } from '../workloads/objects.js';
+
+const suite: BenchSuite = async (reporter, { quick }) => {
+  await runObjectWorkloads(reporter, {
+    variant: 'mapping',
+    makeStorage: () => new MappingStorage(),
+    transactions: quick ? 10 : 100,
+    objectsPerTransaction: 1000,
+    smallCommits: quick ? 200 : 2000,
+    references: {
+      add: 48_000,
+      update: 72_000,
+      'small commits': 27_000,
+      'cold read': 59_000,
+      'hot read': 4_900_000,
+    },
+  });
+  runAttributeAccess(reporter);
+};
+
+export default suite;

@@ -1,0 +1,104 @@
+/**
+ * `zodb`: a transparent, transactional object database for TypeScript.
+ *
+ * The main entry point: the database and its connections, the storages,
+ * the error classes, `TimeStamp`, the class registry, and (re-exported) the
+ * persistent base classes and the `transaction` module.
+ *
+ * @example
+ * ```ts
+ * import { DB, Persistent, register, transaction } from 'zodb';
+ *
+ * @register('bank.Account')
+ * class Account extends Persistent {
+ *   balance = 0;
+ * }
+ *
+ * const db = new DB(null);
+ * const conn = db.open();
+ * conn.root.account = new Account();
+ * await transaction.commit();
+ * ```
+ *
+ * @module
+ */
+
+export { DB, connection, type DBOptions, type CacheDetailSize, type PackOptions } from './connection/db.js';
+export { Connection, type OpenOptions } from './connection/connection.js';
+export { Root } from './connection/root.js';
+export type { TransactionManagerLike } from './connection/db-internals.js';
+export type { CacheStats } from './connection/object-cache.js';
+
+export { Persistent, PersistentMapping, PersistentList, isPersistent } from './persistent/index.js';
+export type { PersistentObject, PersistentStatus } from './persistent/index.js';
+
+export { registerClass, register, ClassRegistry, defaultRegistry } from './serialize/class-registry.js';
+
+export { MappingStorage } from './storage/mapping/index.js';
+export type {
+  Storage,
+  StorageDB,
+  DataRecord,
+  HistoryEntry,
+  IteratorStorage,
+  UndoStorage,
+  UndoLogEntry,
+  RestoreStorage,
+  DeletingStorage,
+  RecordIteratorStorage,
+  PrefetchStorage,
+  TransactionRecord,
+  RecordInfo,
+  TransactionMetaData,
+  ReferencesFunction,
+} from './storage/interfaces.js';
+export {
+  isIteratorStorage,
+  isUndoStorage,
+  isRestoreStorage,
+  isDeletingStorage,
+  isRecordIteratorStorage,
+  isPrefetchStorage,
+} from './storage/interfaces.js';
+
+export { TimeStamp, newTid } from './timestamp.js';
+export type { Oid, Tid } from './ids.js';
+export { ROOT_OID, ZERO_TID, MAX_TID, oidRepr, tidRepr, parseOid, parseTid } from './ids.js';
+
+export * as transaction from './transaction/index.js';
+export { TransactionManager, Transaction } from './transaction/index.js';
+
+export {
+  ZODBError,
+  POSError,
+  POSKeyError,
+  ConflictError,
+  ReadConflictError,
+  BTreesConflictError,
+  DanglingReferenceError,
+  UndoError,
+  MultipleUndoErrors,
+  StorageError,
+  StorageTransactionError,
+  TransactionTooLargeError,
+  StorageSystemError,
+  ReadOnlyError,
+  FileStorageQuotaError,
+  FileStorageLockError,
+  ReadOnlyHistoryError,
+  InvalidObjectReference,
+  ConnectionStateError,
+  Unsupported,
+  UnstorableValueError,
+  UnknownClassError,
+  ClassRegistrationError,
+  CorruptedDataError,
+  PoolTimeoutError,
+  TransactionError,
+  TransactionFailedError,
+  DoomedTransaction,
+  TransientError,
+  NoTransaction,
+  AlreadyInTransaction,
+  InvalidSavepointRollbackError,
+} from './errors.js';

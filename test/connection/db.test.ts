@@ -1,0 +1,208 @@
+/** DB features: pool, db.transaction, statistics, errors at commit. */
+import { describe, expect, it, vi } from 'vitest';
+import { DB } from '../../src/connection/db.js';
+import { ConnectionStateError, POSKeyError, UnstorableValueError } from '../../src/errors.js';
+import { PersistentMapping } from '../../src/persistent/index.js';
+import { TransactionManager } from '../../src/transaction/index.js';
+import { Account, Node, Point, Stray } from './fixtures.js';
+
+describe('the connection pool', () => {
+  it('reuses a closed connection, keeping its cache', async () => {
+    const db = new DB(null);
+    const tm = new TransactionManager();
+    const c1 = db.open({ transactionManager: tm });
+    c1.root.account = new Account();
+    await tm.commit();
+    const account = c1.root.account;
+    c1.close();
+    const c2 = db.open({ transactionManager: tm });
+    expect(c2).toBe(c1);
+    expect(c2.root.account).toBe(account);
+    await db.close();
+  });
+
+  it('refuses to close a connection with uncommitted changes', async () => {
+    const db = new DB(null);
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    conn.root.x = 1;
+    expect(() => conn.close()).toThrow(ConnectionStateError);
+    await tm.abort();
+    conn.close();
+    expect(() => conn.root).toThrow(ConnectionStateError);
+    await db.close();
+  });
+
+  it('calls onCloseCallback functions on close', async () => {
+    const db = new DB(null);
+    const conn = db.open({ transactionManager: new TransactionManager() });
+    const calls: string[] = [];
+    conn.onCloseCallback(() => calls.push('closed'));
+    conn.close();
+    expect(calls).toEqual(['closed']);
+    await db.close();
+  });
+});
+
+describe('db.transaction()', () => {
+  it('commits what the function did and returns its result', async () => {
+    const db = new DB(null);
+    const result = await db.transaction((conn) => {
+      conn.root.n = 41;
+      return 'done';
+    }, { note: 'set n' });
+    expect(result).toBe('done');
+    expect(await db.transaction((conn) => conn.root.n)).toBe(41);
+    await db.close();
+  });
+
+  it('aborts when the function throws', async () => {
+    const db = new DB(null);
+    await expect(
+      db.transaction((conn) => {
+        conn.root.n = 1;
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await db.transaction((conn) => conn.root.n)).toBeUndefined();
+    await db.close();
+  });
+});
+
+describe('connection.get() and add()', () => {
+  it('get(oid) returns the object, and POSKeyError for an unknown oid', async () => {
+    const db = new DB(null);
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    const account = new Account();
+    conn.add(account);
+    await tm.commit();
+    const other = db.open({ transactionManager: new TransactionManager() });
+    expect(other.get<Account>(account._p_oid as number).balance).toBe(0);
+    expect(() => other.get(12345)).toThrow(POSKeyError);
+    expect(() => conn.add({} as object)).toThrow(TypeError);
+    await db.close();
+  });
+});
+
+describe('storing values', () => {
+  it('refuses an unregistered persistent class at commit, naming it', async () => {
+    const db = new DB(null);
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    conn.root.stray = new Stray();
+    await expect(tm.commit()).rejects.toThrow(UnstorableValueError);
+    await tm.abort();
+    await db.close();
+  });
+
+  it('refuses functions at commit, naming the attribute path', async () => {
+    const db = new DB(null);
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    conn.root.config = { nested: { callback: () => 1 } };
+    await expect(tm.commit()).rejects.toThrow(/callback/);
+    await tm.abort();
+    await db.close();
+  });
+
+  it('round-trips plain values, registered value classes and nested persistent objects', async () => {
+    const db = new DB(null);
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    const node = new Node(1);
+    node.children.push(new Node(2));
+    conn.root.data = {
+      when: new Date(0),
+      big: 2n ** 70n,
+      tags: new Set(['a']),
+      map: new Map([[1, 'one']]),
+      point: new Point(1, 2),
+      node,
+    };
+    await tm.commit();
+    const other = db.open({ transactionManager: new TransactionManager() });
+    const data = other.root.data as typeof conn.root.data;
+    expect(data.when).toEqual(new Date(0));
+    expect(data.big).toBe(2n ** 70n);
+    expect(data.tags).toEqual(new Set(['a']));
+    expect(data.map.get(1)).toBe('one');
+    expect(data.point).toBeInstanceOf(Point);
+    expect(data.point.y).toBe(2);
+    expect(data.node.children[0].value).toBe(2);
+    await db.close();
+  });
+
+  it('warns when a record is larger than largeRecordSize', async () => {
+    const db = new DB(null, { largeRecordSize: 100 });
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    conn.root.blob = 'x'.repeat(1000);
+    await tm.commit();
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/largeRecordSize/), expect.anything());
+    warn.mockRestore();
+    await db.close();
+  });
+});
+
+describe('cache statistics and limits', () => {
+  it('a connection walking 100,000 objects with a cache size of 1,000 stays near that size', async () => {
+    const db = new DB(null, { cacheSize: 1000 });
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    const items = new PersistentMapping<number, Account>();
+    conn.root.items = items;
+    for (let i = 0; i < 100_000; i++) {
+      const account = new Account();
+      account.balance = i;
+      items.set(i, account);
+      if (i % 10_000 === 9_999) await tm.commit();
+    }
+    await tm.commit();
+    const reader = db.open({ transactionManager: new TransactionManager() });
+    const all = reader.root.items as PersistentMapping<number, Account>;
+    let sum = 0;
+    let peak = 0;
+    for (const account of all.values()) {
+      sum += account.balance;
+      peak = Math.max(peak, reader.cacheStats().nonGhostCount);
+    }
+    expect(sum).toBe((99_999 * 100_000) / 2);
+    expect(peak).toBeLessThanOrEqual(2 * 1000 + 2);
+    reader.cacheGC();
+    expect(reader.cacheStats().nonGhostCount).toBeLessThanOrEqual(1000);
+    await db.close();
+  });
+
+  it('a byte limit works on its own', async () => {
+    const db = new DB(null, { cacheSize: 0, cacheSizeBytes: 2000 });
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    const list: Account[] = [];
+    for (let i = 0; i < 200; i++) list.push(new Account());
+    conn.root.list = list;
+    await tm.commit();
+    conn.cacheGC();
+    const stats = conn.cacheStats();
+    expect(stats.estimatedBytes).toBeLessThanOrEqual(2000);
+    expect(stats.nonGhostCount).toBeGreaterThan(0);
+    await db.close();
+  });
+
+  it('reports cacheSize, cacheDetail and cacheDetailSize, and cacheMinimize ghosts everything unchanged', async () => {
+    const db = new DB(null);
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    conn.root.a = new Account();
+    conn.root.b = new Account();
+    await tm.commit();
+    expect(db.cacheSize()).toBe(3);
+    expect(db.cacheDetail()).toContainEqual(['test.Account', 2]);
+    expect(db.cacheDetailSize()[0]).toMatchObject({ ngsize: 3 });
+    db.cacheMinimize();
+    expect(db.cacheSize()).toBe(0);
+    expect((conn.root.a as Account).balance).toBe(0);
+    await db.close();
+  });
+});
