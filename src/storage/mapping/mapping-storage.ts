@@ -1,0 +1,496 @@
+/**
+ * MappingStorage: the in-memory reference storage.
+ *
+ * Short and complete on purpose: every other storage can be read against
+ * it. It keeps every revision of every object until pack, so it offers MVCC
+ * reads at any past tid, `loadBefore`, `loadSerial`, history, transaction
+ * and current-record iteration, transactional undo, restore (copying
+ * transactions with their tids), external GC (`deleteObject`) and pack with
+ * garbage collection. Nothing survives `close()`.
+ *
+ * Memory: a stored `Uint8Array` is kept as given (not copied) and shared by
+ * every table that refers to it; callers must not modify data after storing
+ * it. Each object's revisions live in a JS `Map`, so one MappingStorage holds
+ * at most 2^24 objects.
+ *
+ * @module
+ */
+
+import { ok as assert } from 'node:assert/strict';
+import {
+  ConflictError,
+  POSKeyError,
+  ReadConflictError,
+  ReadOnlyError,
+  StorageTransactionError,
+  UndoError,
+} from '../../errors.js';
+import { MAX_OID, ZERO_TID, oidRepr, tidRepr } from '../../ids.js';
+import type { Oid, Tid } from '../../ids.js';
+import { TimeStamp, newTid } from '../../timestamp.js';
+import type {
+  DataRecord,
+  DeletingStorage,
+  HistoryEntry,
+  IteratorStorage,
+  LoadBeforeResult,
+  PackOptions,
+  RecordIteratorStorage,
+  ReferencesFunction,
+  RestoreStorage,
+  StorageDB,
+  TransactionMetaData,
+  UndoLogEntry,
+  UndoStorage,
+} from '../interfaces.js';
+import { StorageClosedError } from '../storage-closed-error.js';
+import { resolveStoreConflict } from '../store-conflict.js';
+import { TpcState } from '../tpc-state.js';
+import { sliceUndoLog, undoSpecificationFilter } from '../undo-log-slice.js';
+import { packTables } from './mapping-pack.js';
+import { planUndo } from './mapping-undo.js';
+import type { PendingRecord } from './mapping-undo.js';
+import { dataBytes, indexAtOrAfter, indexAtOrBefore, indexOfTid } from './revisions.js';
+import type { CommittedMeta, CommittedTransaction, Revision } from './revisions.js';
+
+/** Options of {@link MappingStorage}. */
+export interface MappingStorageOptions {
+  /** The storage's name and sort key; default `'MappingStorage'`. */
+  readonly name?: string;
+  /** Refuse every write; default false. (An empty read-only storage serves tests of read-only paths.) */
+  readonly readOnly?: boolean;
+}
+
+/** The transaction being committed. */
+interface PendingCommit {
+  readonly tid: Tid;
+  readonly records: Map<Oid, PendingRecord>;
+  /** Oids whose stores were changed by conflict resolution. */
+  readonly resolved: Oid[];
+}
+
+/**
+ * The in-memory reference storage; see the module comment.
+ *
+ * @example
+ * ```ts
+ * const storage = new MappingStorage({ name: 'scratch' });
+ * const txn = { user: '', description: 'create', extension: {} };
+ * await storage.tpcBegin(txn);
+ * storage.store(0, ZERO_TID, bytes, txn);
+ * await storage.tpcVote(txn);
+ * const tid = await storage.tpcFinish(txn);
+ * storage.loadAt(0, tid); // { data: bytes, serial: tid }
+ * ```
+ */
+export class MappingStorage
+  implements IteratorStorage, UndoStorage, RestoreStorage, DeletingStorage, RecordIteratorStorage
+{
+  readonly name: string;
+  private readonly readOnly: boolean;
+  private readonly tpc: TpcState;
+  private db: StorageDB | undefined;
+  private closed = false;
+  /** Each object's revisions, oldest first. */
+  private revisions = new Map<Oid, Revision[]>();
+  /** Committed transactions, oldest first. */
+  private transactions: CommittedTransaction[] = [];
+  private lastTid: Tid = ZERO_TID;
+  private nextOid: Oid = 1;
+  private sizeBytes = 0;
+  private liveObjects = 0;
+  private pending: PendingCommit | undefined;
+
+  constructor(options: MappingStorageOptions = {}) {
+    this.name = options.name ?? 'MappingStorage';
+    this.readOnly = options.readOnly ?? false;
+    this.tpc = new TpcState({ storageName: this.name });
+  }
+
+  // ---------------------------------------------------------------------
+  // Storage information
+
+  /** The storage's name. */
+  sortKey(): string {
+    this.ensureOpen();
+    return this.name;
+  }
+
+  isReadOnly(): boolean {
+    this.ensureOpen();
+    return this.readOnly;
+  }
+
+  lastTransaction(): Tid {
+    this.ensureOpen();
+    return this.lastTid;
+  }
+
+  /** Exact: the objects whose current revision is not a deletion. */
+  objectCount(): number {
+    this.ensureOpen();
+    return this.liveObjects;
+  }
+
+  /** The bytes of data held in all kept revisions. */
+  getSize(): number {
+    this.ensureOpen();
+    return this.sizeBytes;
+  }
+
+  registerDB(db: StorageDB): void {
+    this.ensureOpen();
+    this.db = db;
+  }
+
+  /** Always true: this storage can undo transactions. */
+  supportsUndo(): true {
+    return true;
+  }
+
+  // ---------------------------------------------------------------------
+  // Reads
+
+  loadAt(oid: Oid, at: Tid): DataRecord | null {
+    this.ensureOpen();
+    const list = this.revisions.get(oid);
+    return list === undefined ? null : (list[indexAtOrBefore(list, at)] ?? null);
+  }
+
+  loadBefore(oid: Oid, before: Tid): LoadBeforeResult | null {
+    this.ensureOpen();
+    const list = this.revisions.get(oid);
+    if (list === undefined) throw new POSKeyError(oid);
+    const at = indexAtOrBefore(list, before - 1n);
+    const revision = list[at];
+    if (revision === undefined) return null;
+    if (revision.data === null) {
+      throw new POSKeyError(
+        oid,
+        revision.tid,
+        `object ${oidRepr(oid)} was deleted at ${tidRepr(revision.tid)}`,
+      );
+    }
+    return { data: revision.data, serial: revision.tid, nextSerial: list[at + 1]?.tid ?? null };
+  }
+
+  loadSerial(oid: Oid, serial: Tid): Uint8Array {
+    this.ensureOpen();
+    const list = this.revisions.get(oid);
+    const revision = list === undefined ? undefined : list[indexOfTid(list, serial)];
+    if (revision === undefined || revision.data === null) throw new POSKeyError(oid, serial);
+    return revision.data;
+  }
+
+  history(oid: Oid, size = 1): HistoryEntry[] {
+    this.ensureOpen();
+    const list = this.revisions.get(oid);
+    if (list === undefined) throw new POSKeyError(oid);
+    const count = Math.min(list.length, Math.max(0, Math.floor(size)));
+    const out: HistoryEntry[] = [];
+    for (let i = list.length - 1; i >= list.length - count; i--) {
+      const { tid, data, meta } = list[i]!;
+      out.push({
+        tid,
+        time: TimeStamp.fromTid(tid).toDate(),
+        user: meta.user,
+        description: meta.description,
+        size: data?.length ?? 0,
+        extension: meta.extension,
+      });
+    }
+    return out;
+  }
+
+  /** A snapshot: transactions committed later are not included. */
+  iterator(start: Tid = ZERO_TID, stop?: Tid): IterableIterator<CommittedTransaction> {
+    this.ensureOpen();
+    const from = indexAtOrAfter(this.transactions, start);
+    const to =
+      stop === undefined ? this.transactions.length : indexAtOrBefore(this.transactions, stop) + 1;
+    return this.transactions.slice(from, Math.max(from, to)).values();
+  }
+
+  /** A snapshot of every current, non-deleted object, in oid order. */
+  recordIterator(): IterableIterator<{ oid: Oid; serial: Tid; data: Uint8Array }> {
+    this.ensureOpen();
+    const oids = [...this.revisions.keys()].sort((a, b) => a - b);
+    const out: { oid: Oid; serial: Tid; data: Uint8Array }[] = [];
+    for (const oid of oids) {
+      const current = this.revisions.get(oid)!.at(-1)!;
+      if (current.data !== null) out.push({ oid, serial: current.tid, data: current.data });
+    }
+    return out.values();
+  }
+
+  // ---------------------------------------------------------------------
+  // Two-phase commit
+
+  newOid(): Oid {
+    this.ensureWritable('allocate an oid');
+    assert(this.nextOid <= MAX_OID, 'oid space exhausted');
+    return this.nextOid++;
+  }
+
+  async tpcBegin(txn: TransactionMetaData, tid?: Tid): Promise<void> {
+    this.ensureWritable('begin a transaction');
+    await this.tpc.begin(txn);
+    if (tid !== undefined && tid <= this.lastTid) {
+      this.tpc.end();
+      throw new StorageTransactionError(
+        `tpcBegin: tid ${tidRepr(tid)} is not after the last transaction ` +
+          `${tidRepr(this.lastTid)} of storage ${this.name}`,
+      );
+    }
+    this.pending = { tid: tid ?? newTid(this.lastTid), records: new Map(), resolved: [] };
+  }
+
+  store(oid: Oid, oldSerial: Tid, data: Uint8Array, txn: TransactionMetaData): void {
+    const pending = this.pendingFor(txn, 'store');
+    const current = this.currentRevision(oid);
+    const committedSerial = current?.tid ?? ZERO_TID;
+    let stored = data;
+    if (committedSerial !== oldSerial) {
+      const committedData = current?.data ?? null;
+      stored = resolveStoreConflict(this.db, {
+        oid,
+        committedSerial,
+        committedData,
+        oldSerial,
+        newData: data,
+      });
+      pending.resolved.push(oid);
+    }
+    this.bumpOid(oid);
+    pending.records.set(oid, { data: stored, dataTxn: undefined });
+  }
+
+  checkCurrentSerialInTransaction(oid: Oid, serial: Tid, txn: TransactionMetaData): void {
+    this.pendingFor(txn, 'checkCurrentSerialInTransaction');
+    const committedSerial = this.currentRevision(oid)?.tid ?? ZERO_TID;
+    if (committedSerial !== serial) {
+      throw new ReadConflictError({ oid, committedSerial, oldSerial: serial });
+    }
+  }
+
+  deleteObject(oid: Oid, oldSerial: Tid, txn: TransactionMetaData): void {
+    const pending = this.pendingFor(txn, 'deleteObject');
+    const current = this.currentRevision(oid);
+    if (current === undefined) throw new POSKeyError(oid);
+    if (current.tid !== oldSerial) {
+      throw new ConflictError({
+        oid,
+        committedSerial: current.tid,
+        oldSerial,
+        reason: 'cannot delete a changed object',
+      });
+    }
+    pending.records.set(oid, { data: null, dataTxn: undefined });
+  }
+
+  restore(
+    oid: Oid,
+    serial: Tid,
+    data: Uint8Array | null,
+    prevTxn: Tid | undefined,
+    txn: TransactionMetaData,
+  ): void {
+    const pending = this.pendingFor(txn, 'restore');
+    if (serial !== pending.tid) {
+      throw new StorageTransactionError(
+        `restore: serial ${tidRepr(serial)} of oid ${oidRepr(oid)} is not the tid ` +
+          `${tidRepr(pending.tid)} given to tpcBegin in storage ${this.name}`,
+      );
+    }
+    this.bumpOid(oid);
+    pending.records.set(oid, { data, dataTxn: prevTxn });
+  }
+
+  async undo(id: string, txn: TransactionMetaData): Promise<Oid[]> {
+    const pending = this.pendingFor(txn, 'undo');
+    const transaction = this.undoableTransaction(id);
+    const planned = planUndo(transaction, {
+      revisions: this.revisions,
+      pending: pending.records,
+      db: this.db,
+    });
+    for (const [oid, record] of planned) pending.records.set(oid, record);
+    return [...planned.keys()];
+  }
+
+  async tpcVote(txn: TransactionMetaData): Promise<Oid[]> {
+    const pending = this.pendingFor(txn, 'tpcVote');
+    this.tpc.markVoted(txn);
+    return [...new Set(pending.resolved)];
+  }
+
+  async tpcFinish(txn: TransactionMetaData): Promise<Tid> {
+    const pending = this.pendingFor(txn, 'tpcFinish', 'voted');
+    const { tid } = pending;
+    assert(tid > this.lastTid, 'tids must strictly increase');
+    this.commit(pending, txn);
+    this.pending = undefined;
+    try {
+      this.db?.invalidate(tid, [...pending.records.keys()]);
+    } finally {
+      this.tpc.end();
+    }
+    return tid;
+  }
+
+  async tpcAbort(txn: TransactionMetaData): Promise<void> {
+    if (this.closed || !this.tpc.isCurrent(txn)) return;
+    this.pending = undefined;
+    this.tpc.end();
+  }
+
+  // ---------------------------------------------------------------------
+  // Undo log, pack, close
+
+  undoLog(
+    first?: number,
+    last?: number,
+    filter?: (entry: UndoLogEntry) => boolean,
+  ): UndoLogEntry[] {
+    this.ensureOpen();
+    return sliceUndoLog(this.undoEntries(), first, last, filter);
+  }
+
+  undoInfo(first?: number, last?: number, specification?: Partial<UndoLogEntry>): UndoLogEntry[] {
+    return this.undoLog(first, last, undoSpecificationFilter(specification));
+  }
+
+  /**
+   * Removes revisions not current at `t` and, unless `options.gc` is false,
+   * objects unreachable from the root at `t` (see `mapping-pack.ts`). Runs
+   * at once, without the commit lock: data a commit in progress refers to
+   * is kept.
+   */
+  async pack(t: Tid, references: ReferencesFunction, options: PackOptions = {}): Promise<void> {
+    this.ensureWritable('pack');
+    const extraRoots: Oid[] = [];
+    for (const { data } of this.pending?.records.values() ?? []) {
+      if (data !== null) for (const ref of references(data)) extraRoots.push(ref);
+    }
+    const packed = packTables(
+      { revisions: this.revisions, transactions: this.transactions },
+      { t, references, gc: options.gc ?? true, extraRoots },
+    );
+    this.revisions = packed.revisions;
+    this.transactions = packed.transactions;
+    this.recount();
+  }
+
+  /** Drops all data; waiting `tpcBegin` calls and later use fail with {@link StorageClosedError}. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.tpc.lock.close(new StorageClosedError(this.name, 'begin a transaction'));
+    this.pending = undefined;
+    this.revisions = new Map();
+    this.transactions = [];
+  }
+
+  // ---------------------------------------------------------------------
+  // Internals
+
+  private ensureOpen(operation?: string): void {
+    if (this.closed) throw new StorageClosedError(this.name, operation);
+  }
+
+  private ensureWritable(operation: string): void {
+    this.ensureOpen(operation);
+    if (this.readOnly)
+      throw new ReadOnlyError(`storage ${this.name} is read-only: cannot ${operation}`);
+  }
+
+  /** The pending commit of `txn`, after checking the storage state and the phase. */
+  private pendingFor(
+    txn: TransactionMetaData,
+    method: string,
+    phase: 'begun' | 'voted' = 'begun',
+  ): PendingCommit {
+    this.ensureWritable(method);
+    if (phase === 'begun') this.tpc.requireBegun(txn, method);
+    else this.tpc.requireVoted(txn, method);
+    assert(this.pending !== undefined, 'a current transaction has a pending commit');
+    return this.pending;
+  }
+
+  private currentRevision(oid: Oid): Revision | undefined {
+    return this.revisions.get(oid)?.at(-1);
+  }
+
+  private bumpOid(oid: Oid): void {
+    if (oid >= this.nextOid) this.nextOid = oid + 1;
+  }
+
+  private undoableTransaction(id: string): CommittedTransaction {
+    const tid = /^[0-9a-f]{16}$/.test(id) ? BigInt('0x' + id) : undefined;
+    const at = tid === undefined ? -1 : indexOfTid(this.transactions, tid);
+    const transaction = this.transactions[at];
+    if (transaction === undefined)
+      throw new UndoError(`no transaction with id "${id}" in storage ${this.name}`);
+    if (transaction.status === 'p') {
+      throw new UndoError(`transaction ${id} was packed away in storage ${this.name}`);
+    }
+    return transaction;
+  }
+
+  private *undoEntries(): Generator<UndoLogEntry> {
+    for (let i = this.transactions.length - 1; i >= 0; i--) {
+      const transaction = this.transactions[i]!;
+      if (transaction.status === 'p') return;
+      yield {
+        id: transaction.tid.toString(16).padStart(16, '0'),
+        tid: transaction.tid,
+        time: TimeStamp.fromTid(transaction.tid).toDate(),
+        user: transaction.user,
+        description: transaction.description,
+        extension: transaction.extension,
+        size: dataBytes(transaction.records),
+      };
+    }
+  }
+
+  /** Makes `pending` committed: the transaction, its revisions and the counters. */
+  private commit(pending: PendingCommit, txn: TransactionMetaData): void {
+    const meta: CommittedMeta = {
+      tid: pending.tid,
+      user: txn.user,
+      description: txn.description,
+      extension: structuredClone(txn.extension),
+    };
+    const records: Revision[] = [];
+    for (const [oid, { data, dataTxn }] of pending.records) {
+      const revision: Revision = {
+        oid,
+        tid: pending.tid,
+        serial: pending.tid,
+        data,
+        dataTxn,
+        meta,
+      };
+      records.push(revision);
+      let list = this.revisions.get(oid);
+      if (list === undefined) this.revisions.set(oid, (list = []));
+      const wasLive = (list.at(-1)?.data ?? null) !== null;
+      list.push(revision);
+      this.liveObjects += (data !== null ? 1 : 0) - (wasLive ? 1 : 0);
+      this.sizeBytes += data?.length ?? 0;
+    }
+    this.transactions.push({ ...meta, status: ' ', records });
+    this.lastTid = pending.tid;
+  }
+
+  private recount(): void {
+    let live = 0;
+    let size = 0;
+    for (const list of this.revisions.values()) {
+      if (list.at(-1)!.data !== null) live++;
+      size += dataBytes(list);
+    }
+    this.liveObjects = live;
+    this.sizeBytes = size;
+  }
+}
