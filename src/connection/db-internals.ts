@@ -9,15 +9,11 @@
 import type { Oid } from '../ids.js';
 import type { Persistent } from '../persistent/persistent.js';
 import type { ClassRegistry } from '../serialize/class-registry.js';
-import type { Synchronizer } from '../transaction/interfaces.js';
+import type { TransactionManager } from '../transaction/manager.js';
 import type { Transaction } from '../transaction/transaction.js';
 
-/** The part of a transaction manager a connection uses. */
-export interface TransactionManagerLike {
-  get(): Transaction;
-  registerSynch(synchronizer: Synchronizer): void;
-  unregisterSynch(synchronizer: Synchronizer): void;
-}
+/** The transaction managers a connection accepts (the default manager is one too). */
+export type TransactionManagerLike = TransactionManager;
 
 /** The DB as its connections see it. */
 export interface DBInternals {
