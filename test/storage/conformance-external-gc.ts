@@ -73,6 +73,20 @@ export function defineExternalGCTests(ctx: AreaContext): void {
     expect(() => s.loadBefore(oid, MAX_TID)).toThrow(POSKeyError);
   });
 
+  it('a pack past the delete removes the object even while another object still refers to it', async () => {
+    const s = storage();
+    const oid = s.newOid();
+    const t1 = await commit(s, [
+      { oid: ROOT_OID, data: record('root', [oid]), serial: ZERO_TID },
+      { oid, data: record('referenced'), serial: ZERO_TID },
+    ]);
+    await deleteInTransaction(s, oid, t1);
+    await s.pack(s.lastTransaction(), testReferences);
+    expect(s.loadAt(oid, MAX_TID)).toBeNull();
+    expect(() => s.loadSerial(oid, t1)).toThrow(POSKeyError);
+    expect(s.objectCount()).toBe(1);
+  });
+
   it('refuses with ConflictError to delete with a serial that is not current', async () => {
     const s = storage();
     const { oid, tids } = await victim(s);

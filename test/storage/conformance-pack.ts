@@ -170,6 +170,20 @@ export function definePackGCTests(ctx: AreaContext): void {
     expect([a, b, c].map((oid) => valueAt(s, oid))).toEqual(['a', 'b', 'c']);
   });
 
+  it('keeps an object unreachable at the pack time that a commit in progress refers to', async () => {
+    const s = ctx.storage();
+    const { child } = await rootAndChild(s);
+    await setRoot(s, 'root drops child', []);
+    const meta = txnMeta('re-adopts the child during the pack');
+    await s.tpcBegin(meta);
+    s.store(ROOT_OID, serialOf(s, ROOT_OID), record('root re-adopts child', [child]), meta);
+    const packing = s.pack(s.lastTransaction(), testReferences);
+    await s.tpcVote(meta);
+    await s.tpcFinish(meta);
+    await packing;
+    expect(valueAt(s, child)).toBe('child 2');
+  });
+
   it('keeps an object unreachable at the pack time that a later revision refers to', async () => {
     const s = ctx.storage();
     const { child } = await rootAndChild(s);
