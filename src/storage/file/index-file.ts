@@ -1,0 +1,252 @@
+/**
+ * The `Data.fs.index` file: a snapshot of the in-memory index, so that
+ * opening a large storage does not scan the whole Data.fs.
+ *
+ * Layout (big-endian; documented in FORMAT.md, "The index file"):
+ *
+ * | offset | size | field |
+ * | --- | --- | --- |
+ * | 0 | 4 | magic `FSX1` |
+ * | 4 | 8 | data file position the snapshot is valid up to (end of its last transaction) |
+ * | 12 | 8 | tid of the transaction ending there (0 for an empty storage) |
+ * | 20 | 8 | number of index entries |
+ * | 28 | 8 | number of deleted oids |
+ * | 36 | … | index runs, then deleted-oid runs (below) |
+ * | end-4 | 4 | CRC-32 of every byte before it |
+ *
+ * A run of the index is `first oid (8) | count (4) | count × position (6)`
+ * for `count` consecutive oids; a run of deleted oids is `first oid (8) |
+ * count (4)`. Dense oids make few runs: about 6 bytes per object on disk.
+ *
+ * The file is written to `Data.fs.index_tmp`, flushed, and renamed over the
+ * old one, so a crash leaves either the old or the new snapshot. On open it
+ * is trusted only if its CRC checks and the Data.fs still has a transaction
+ * with the recorded tid ending at the recorded position (see `file-storage-open.ts`).
+ *
+ * @module
+ */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { StorageSystemError } from '../../errors.js';
+import type { Tid } from '../../ids.js';
+import { readTid, writeTid } from '../../ids.js';
+import { ioError, syncDirectory } from './data-file.js';
+import { readOidOrInvalid, readPosition, writePosition } from './format.js';
+import { OidIndex } from './oid-index.js';
+
+const INDEX_MAGIC = [0x46, 0x53, 0x58, 0x31]; // "FSX1"
+const HEADER_BYTES = 36;
+const RUN_HEADER_BYTES = 12;
+const POSITION_BYTES = 6;
+const WRITE_BUFFER_BYTES = 1 << 20;
+
+/** The content of an index file. */
+export interface SavedIndex {
+  /** Data file position the snapshot is valid up to. */
+  readonly end: number;
+  /** Tid of the last transaction before `end`. */
+  readonly lastTid: Tid;
+  readonly index: OidIndex;
+  readonly deleted: OidIndex;
+}
+
+/** Writes `saved` to `indexPath` atomically (temporary file, fsync, rename). */
+export function saveIndexFile(indexPath: string, saved: SavedIndex): void {
+  const temporary = `${indexPath}_tmp`;
+  let fd: number;
+  try {
+    fd = fs.openSync(temporary, 'w');
+  } catch (error) {
+    throw ioError(`cannot create ${temporary}`, error);
+  }
+  try {
+    const writer = new ChunkWriter(fd, temporary);
+    const header = new Uint8Array(HEADER_BYTES);
+    header.set(INDEX_MAGIC, 0);
+    writePosition(saved.end, header, 4);
+    writeTid(saved.lastTid, header, 12);
+    writePosition(saved.index.size, header, 20);
+    writePosition(saved.deleted.size, header, 28);
+    writer.write(header);
+    writeRuns(writer, saved.index, true);
+    writeRuns(writer, saved.deleted, false);
+    writer.finish();
+    fs.fsyncSync(fd);
+  } catch (error) {
+    fs.closeSync(fd);
+    fs.rmSync(temporary, { force: true });
+    throw error instanceof StorageSystemError ? error : ioError(`cannot write ${temporary}`, error);
+  }
+  fs.closeSync(fd);
+  try {
+    fs.renameSync(temporary, indexPath);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw ioError(`cannot rename ${temporary} to ${indexPath}`, error);
+  }
+  syncDirectory(path.dirname(indexPath));
+}
+
+/**
+ * Reads an index file; `undefined` when it is missing, of another format,
+ * or damaged (a bad CRC or structure): the caller then rebuilds by scanning.
+ */
+export function loadIndexFile(indexPath: string): SavedIndex | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(indexPath);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length < HEADER_BYTES + 4) return undefined;
+  if (!INDEX_MAGIC.every((b, i) => bytes[i] === b)) return undefined;
+  const body = bytes.subarray(0, bytes.length - 4);
+  const stored = new DataView(bytes.buffer, bytes.byteOffset + body.length, 4).getUint32(0);
+  if (crc32(body) !== stored) return undefined;
+  const end = readPosition(bytes, 4);
+  const lastTid = readTid(bytes, 12);
+  const entries = readPosition(bytes, 20);
+  const deletedEntries = readPosition(bytes, 28);
+  const index = new OidIndex();
+  const deleted = new OidIndex();
+  let at = readRuns(body, HEADER_BYTES, index, entries, true);
+  if (at < 0) return undefined;
+  at = readRuns(body, at, deleted, deletedEntries, false);
+  if (at !== body.length) return undefined;
+  return { end, lastTid, index, deleted };
+}
+
+function writeRuns(writer: ChunkWriter, index: OidIndex, withValues: boolean): void {
+  let runStart = -1;
+  let runValues: number[] = [];
+  let last = -2;
+  const flush = (): void => {
+    if (runStart < 0) return;
+    const bytes = new Uint8Array(
+      RUN_HEADER_BYTES + (withValues ? runValues.length * POSITION_BYTES : 0),
+    );
+    writePosition(runStart, bytes, 0);
+    new DataView(bytes.buffer).setUint32(8, runValues.length);
+    if (withValues) {
+      let o = RUN_HEADER_BYTES;
+      for (const v of runValues) {
+        writeUint48(v, bytes, o);
+        o += POSITION_BYTES;
+      }
+    }
+    writer.write(bytes);
+    runValues = [];
+  };
+  index.forEach((oid, value) => {
+    if (oid !== last + 1 || runValues.length >= 0xffff) {
+      flush();
+      runStart = oid;
+    }
+    runValues.push(value);
+    last = oid;
+  });
+  flush();
+}
+
+function readRuns(
+  body: Uint8Array,
+  start: number,
+  into: OidIndex,
+  entries: number,
+  withValues: boolean,
+): number {
+  let at = start;
+  let read = 0;
+  const view = new DataView(body.buffer, body.byteOffset, body.length);
+  while (read < entries) {
+    if (at + RUN_HEADER_BYTES > body.length) return -1;
+    const first = readOidOrInvalid(body, at);
+    const count = view.getUint32(at + 8);
+    at += RUN_HEADER_BYTES;
+    if (first < 0 || count === 0 || read + count > entries) return -1;
+    if (withValues && at + count * POSITION_BYTES > body.length) return -1;
+    for (let i = 0; i < count; i++) {
+      if (withValues) {
+        const value = readUint48(body, at);
+        if (value === 0) return -1;
+        into.set(first + i, value);
+        at += POSITION_BYTES;
+      } else {
+        into.set(first + i, 1);
+      }
+    }
+    read += count;
+  }
+  return at;
+}
+
+function writeUint48(value: number, out: Uint8Array, offset: number): void {
+  const high = Math.floor(value / 0x1_0000_0000);
+  out[offset] = (high >>> 8) & 0xff;
+  out[offset + 1] = high & 0xff;
+  out[offset + 2] = value >>> 24;
+  out[offset + 3] = (value >>> 16) & 0xff;
+  out[offset + 4] = (value >>> 8) & 0xff;
+  out[offset + 5] = value & 0xff;
+}
+
+function readUint48(bytes: Uint8Array, offset: number): number {
+  const high = (bytes[offset]! << 8) | bytes[offset + 1]!;
+  const low =
+    ((bytes[offset + 2]! << 24) |
+      (bytes[offset + 3]! << 16) |
+      (bytes[offset + 4]! << 8) |
+      bytes[offset + 5]!) >>>
+    0;
+  return high * 0x1_0000_0000 + low;
+}
+
+/** Buffers small writes into large ones and keeps a running CRC-32. */
+class ChunkWriter {
+  private readonly buffer = new Uint8Array(WRITE_BUFFER_BYTES);
+  private used = 0;
+  private position = 0;
+  private crc = 0;
+  constructor(
+    private readonly fd: number,
+    private readonly path: string,
+  ) {}
+
+  write(bytes: Uint8Array): void {
+    this.crc = crc32(bytes, this.crc);
+    if (this.used + bytes.length > this.buffer.length) this.flush();
+    if (bytes.length > this.buffer.length) {
+      this.writeOut(bytes);
+      return;
+    }
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  finish(): void {
+    const tail = new Uint8Array(4);
+    new DataView(tail.buffer).setUint32(0, this.crc >>> 0);
+    this.flush();
+    this.writeOut(tail);
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    this.writeOut(this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private writeOut(bytes: Uint8Array): void {
+    let done = 0;
+    try {
+      while (done < bytes.length) {
+        done += fs.writeSync(this.fd, bytes, done, bytes.length - done, this.position + done);
+      }
+    } catch (error) {
+      throw ioError(`cannot write ${this.path}`, error);
+    }
+    this.position += bytes.length;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Every limit and tuning constant of FileStorage, with its unit and the
+ * reason for its value. Format constants (header sizes, magic) live in
+ * `format.ts`; these are the choices this implementation makes.
+ *
+ * @module
+ */
+
+/**
+ * Largest user, description or extension field of one transaction: the
+ * transaction header stores each length in 2 bytes (ZODB raises the same
+ * error for longer metadata).
+ */
+export const TRANSACTION_METADATA_BYTES_MAX = 0xffff;
+
+/**
+ * Largest file position an index entry can hold: the in-memory index keeps
+ * positions as 48-bit values (a 32-bit and a 16-bit typed array), which is
+ * 256 TiB of Data.fs.
+ */
+export const FILE_POSITION_MAX = 2 ** 48 - 1;
+
+/**
+ * Bytes read at once when a load guesses the size of a record: one read of
+ * the 42-byte header plus up to this many data bytes is faster than two
+ * reads (measured: about 30 % on warm reads, `reference/node-measurements.md` 3).
+ */
+export const LOAD_READ_GUESS_BYTES = 512;
+
+/**
+ * Size of the window a sequential scan (open, pack, check, iterator) reads
+ * at once. Large enough that read syscalls cost little against parsing,
+ * small enough to stay in the CPU caches.
+ */
+export const SCAN_WINDOW_BYTES = 1 << 20;
+
+/**
+ * A transaction's stored records are kept in memory up to this many bytes;
+ * beyond it they spill to `Data.fs.tmp`, so a huge transaction does not need
+ * its whole size in memory.
+ */
+export const TRANSACTION_BUFFER_MEMORY_BYTES_MAX = 16 << 20;
+
+/** Chunk size for copying spilled transaction data and pack output. */
+export const COPY_CHUNK_BYTES = 1 << 20;
+
+/**
+ * Number of records of the last transaction checked against a saved
+ * `.index` before trusting it (ZODB checks five).
+ */
+export const INDEX_SANITY_RECORDS_CHECKED = 5;
+
+/**
+ * Pack yields to the event loop after reading this many bytes, so that a
+ * long pack does not stall loads and commits of the same process.
+ */
+export const PACK_YIELD_EVERY_BYTES = 4 << 20;
+
+/**
+ * How many times pack starts over when transactions committed during the
+ * pack refer to objects its garbage collection had found unreachable.
+ * Each retry treats those objects as roots, so a second attempt almost
+ * always succeeds; the bound keeps a pathological workload from looping.
+ */
+export const PACK_ATTEMPTS_MAX = 3;
+
+/**
+ * Recovery looks for the next intact transaction after damage by trying
+ * every byte offset; it reads the file in windows of this size.
+ */
+export const RECOVERY_SEARCH_WINDOW_BYTES = 1 << 20;

@@ -1,0 +1,177 @@
+/**
+ * Reading data records of a Data.fs at known positions: headers, data,
+ * back-pointer chains, and walks along an object's `prev` chain. All reads
+ * are synchronous (`DESIGN.md`: reads are synchronous). Every inconsistency
+ * met on the way (a record of the wrong oid, a back pointer that does not
+ * point backwards) is a {@link CorruptedDataError} naming file and offset.
+ *
+ * @module
+ */
+
+import { CorruptedDataError } from '../../errors.js';
+import type { Oid, Tid } from '../../ids.js';
+import { oidRepr } from '../../ids.js';
+import type { DataFile } from './data-file.js';
+import { BACK_POINTER_BYTES, DATA_HEADER_BYTES, decodeDataHeader, readPosition } from './format.js';
+import { LOAD_READ_GUESS_BYTES } from './limits.js';
+
+/** A data record's header with its position and back pointer. */
+export interface RecordHeader {
+  /** Position of the record. */
+  readonly pos: number;
+  readonly oid: Oid;
+  readonly tid: Tid;
+  /** Position of the previous record of the same oid, 0 when none. */
+  readonly prev: number;
+  /** Position of the enclosing transaction header. */
+  readonly tloc: number;
+  /** Data length; 0 for a back-pointer record or a deletion. */
+  readonly dataBytes: number;
+  /** For `dataBytes === 0`: position of the record holding the data, 0 for a deletion. */
+  readonly backPointer: number;
+}
+
+/** A record header with its data already read, when it fitted in the first read. */
+interface RecordWithData {
+  readonly header: RecordHeader;
+  /** The record's own data bytes, or `undefined` if not read yet (or a back pointer). */
+  readonly data: Uint8Array | undefined;
+}
+
+const scratch = new Uint8Array(DATA_HEADER_BYTES + LOAD_READ_GUESS_BYTES);
+
+/**
+ * Reads the record at `pos` with one read of the header and up to
+ * {@link LOAD_READ_GUESS_BYTES} of data. `oid`, when given, must match.
+ */
+export function readRecord(file: DataFile, pos: number, oid?: Oid): RecordWithData {
+  const n = file.readInto(scratch, pos, scratch.length);
+  if (n < DATA_HEADER_BYTES) {
+    throw new CorruptedDataError(
+      `data record header${oid === undefined ? '' : ` of oid ${oidRepr(oid)}`} is cut short by the end of the file`,
+      { path: file.path, offset: pos },
+    );
+  }
+  const header = headerFrom(file, pos, scratch, n, oid);
+  let data: Uint8Array | undefined;
+  if (header.dataBytes > 0 && DATA_HEADER_BYTES + header.dataBytes <= n) {
+    data = scratch.slice(DATA_HEADER_BYTES, DATA_HEADER_BYTES + header.dataBytes);
+  }
+  return { header, data };
+}
+
+/** Reads only the header (and back pointer) of the record at `pos`. */
+export function readRecordHeader(file: DataFile, pos: number, oid?: Oid): RecordHeader {
+  const bytes = DATA_HEADER_BYTES + BACK_POINTER_BYTES;
+  const n = file.readInto(scratch, pos, bytes);
+  if (n < DATA_HEADER_BYTES) {
+    throw new CorruptedDataError('data record header is cut short by the end of the file', {
+      path: file.path,
+      offset: pos,
+    });
+  }
+  return headerFrom(file, pos, scratch, n, oid);
+}
+
+function headerFrom(
+  file: DataFile,
+  pos: number,
+  buf: Uint8Array,
+  available: number,
+  oid: Oid | undefined,
+): RecordHeader {
+  const h = decodeDataHeader(buf, 0);
+  if (oid !== undefined && h.oid !== oid) {
+    throw new CorruptedDataError(
+      `expected a data record of oid ${oidRepr(oid)}, found ${h.oid < 0 ? 'an invalid oid' : `oid ${oidRepr(h.oid)}`}`,
+      { path: file.path, offset: pos },
+    );
+  }
+  if (h.versionBytes !== 0 || h.prev >= pos || h.tloc >= pos) {
+    throw new CorruptedDataError(
+      `damaged data record header (version length ${h.versionBytes}, prev ${h.prev}, transaction ${h.tloc})`,
+      { path: file.path, offset: pos },
+    );
+  }
+  let backPointer = 0;
+  if (h.dataBytes === 0) {
+    if (available < DATA_HEADER_BYTES + BACK_POINTER_BYTES) {
+      throw new CorruptedDataError('back pointer is cut short by the end of the file', {
+        path: file.path,
+        offset: pos + DATA_HEADER_BYTES,
+      });
+    }
+    backPointer = readPosition(buf, DATA_HEADER_BYTES);
+    if (backPointer >= pos) {
+      throw new CorruptedDataError(`back pointer ${backPointer} does not point backwards`, {
+        path: file.path,
+        offset: pos + DATA_HEADER_BYTES,
+      });
+    }
+  }
+  return {
+    pos,
+    oid: h.oid,
+    tid: h.tid,
+    prev: h.prev,
+    tloc: h.tloc,
+    dataBytes: h.dataBytes,
+    backPointer,
+  };
+}
+
+/**
+ * The data of the record `header`, following back pointers; `null` when the
+ * record (or the end of its chain) is a deletion.
+ */
+export function readRecordData(file: DataFile, header: RecordHeader): Uint8Array | null {
+  let h = header;
+  while (h.dataBytes === 0) {
+    if (h.backPointer === 0) return null;
+    h = readRecordHeader(file, h.backPointer, header.oid);
+  }
+  return file.readExactly(h.pos + DATA_HEADER_BYTES, h.dataBytes, `data of oid ${oidRepr(h.oid)}`);
+}
+
+/** Like {@link readRecordData} for a record read with {@link readRecord}. */
+export function dataOf(file: DataFile, record: RecordWithData): Uint8Array | null {
+  return record.data ?? readRecordData(file, record.header);
+}
+
+/**
+ * The position of the record that finally holds the data of `header`
+ * (itself, or the end of its back-pointer chain); 0 for a deletion.
+ */
+export function dataPosition(file: DataFile, header: RecordHeader): number {
+  let h = header;
+  while (h.dataBytes === 0) {
+    if (h.backPointer === 0) return 0;
+    h = readRecordHeader(file, h.backPointer, header.oid);
+  }
+  return h.pos;
+}
+
+/**
+ * Walks the `prev` chain of `oid` from the record at `pos` (newest first)
+ * and returns the first record with `tid <= at`, with the tid of the record
+ * after it on the chain (`nextTid`, `null` for the newest), skipping records
+ * newer than `visible` entirely. `null` when no record qualifies.
+ */
+export function findRevision(
+  file: DataFile,
+  pos: number,
+  oid: Oid,
+  at: Tid,
+  visible: Tid,
+): { record: RecordWithData; nextTid: Tid | null } | null {
+  let nextTid: Tid | null = null;
+  let p = pos;
+  while (p !== 0) {
+    const record = readRecord(file, p, oid);
+    const tid = record.header.tid;
+    if (tid <= at && tid <= visible) return { record, nextTid };
+    if (tid <= visible) nextTid = tid;
+    p = record.header.prev;
+  }
+  return null;
+}

@@ -1,0 +1,137 @@
+/**
+ * The data records of the transaction being committed, gathered during the
+ * first phase of two-phase commit (`store`, `restore`, `deleteObject`,
+ * `undo`) and written to the Data.fs at vote.
+ *
+ * Records are kept in memory up to {@link TRANSACTION_BUFFER_MEMORY_BYTES_MAX};
+ * the rest goes to `Data.fs.tmp` (ZODB's first-phase file), so a very large
+ * transaction costs bounded memory. Offsets are relative to the start of the
+ * records, i.e. to the end of the transaction's metadata.
+ *
+ * @module
+ */
+
+import * as fs from 'node:fs';
+import type { DataFile } from './data-file.js';
+import { ioError } from './data-file.js';
+import { COPY_CHUNK_BYTES, TRANSACTION_BUFFER_MEMORY_BYTES_MAX } from './limits.js';
+
+/** The first-phase record buffer; see the module comment. */
+export class TransactionBuffer {
+  private memory = new Uint8Array(4096);
+  private memoryUsed = 0;
+  private spillFd: number | undefined;
+  private spillUsed = 0;
+  private readonly spillPath: string;
+  private readonly memoryMax: number;
+
+  /** `spillPath` is the `.tmp` file used past `memoryMax` bytes. */
+  constructor(spillPath: string, memoryMax = TRANSACTION_BUFFER_MEMORY_BYTES_MAX) {
+    this.spillPath = spillPath;
+    this.memoryMax = memoryMax;
+  }
+
+  /** Bytes gathered so far. */
+  get length(): number {
+    return this.memoryUsed + this.spillUsed;
+  }
+
+  /** Forgets everything gathered (the spill file is kept open for reuse). */
+  reset(): void {
+    this.memoryUsed = 0;
+    this.spillUsed = 0;
+    if (this.memory.length > 1 << 20) this.memory = new Uint8Array(4096);
+  }
+
+  /** Appends `bytes`. */
+  append(bytes: Uint8Array): void {
+    if (this.spillUsed === 0 && this.memoryUsed + bytes.length <= this.memoryMax) {
+      this.ensureMemory(this.memoryUsed + bytes.length);
+      this.memory.set(bytes, this.memoryUsed);
+      this.memoryUsed += bytes.length;
+      return;
+    }
+    const fd = this.openSpill();
+    try {
+      let done = 0;
+      while (done < bytes.length) {
+        done += fs.writeSync(fd, bytes, done, bytes.length - done, this.spillUsed + done);
+      }
+    } catch (error) {
+      throw ioError(`cannot write ${this.spillPath}`, error);
+    }
+    this.spillUsed += bytes.length;
+  }
+
+  /** Reads `length` bytes at `offset` (which must lie within the gathered bytes). */
+  read(offset: number, length: number): Uint8Array {
+    if (offset < 0 || offset + length > this.length) {
+      throw new RangeError(`transaction buffer read ${offset}+${length} past ${this.length}`);
+    }
+    const out = new Uint8Array(length);
+    const fromMemory = Math.max(0, Math.min(length, this.memoryUsed - offset));
+    if (fromMemory > 0) out.set(this.memory.subarray(offset, offset + fromMemory));
+    if (fromMemory < length) {
+      const spillOffset = offset + fromMemory - this.memoryUsed;
+      try {
+        fs.readSync(this.openSpill(), out, fromMemory, length - fromMemory, spillOffset);
+      } catch (error) {
+        throw ioError(`cannot read ${this.spillPath}`, error);
+      }
+    }
+    return out;
+  }
+
+  /** The gathered bytes when they are all in memory (a view, valid until the next change), else `undefined`. */
+  inMemory(): Uint8Array | undefined {
+    return this.spillUsed === 0 ? this.memory.subarray(0, this.memoryUsed) : undefined;
+  }
+
+  /** Writes everything gathered into `file` at `position`. */
+  writeTo(file: DataFile, position: number): void {
+    file.write(this.memory.subarray(0, this.memoryUsed), position);
+    if (this.spillUsed === 0) return;
+    const chunk = new Uint8Array(Math.min(COPY_CHUNK_BYTES, this.spillUsed));
+    const fd = this.openSpill();
+    for (let done = 0; done < this.spillUsed;) {
+      const want = Math.min(chunk.length, this.spillUsed - done);
+      let n: number;
+      try {
+        n = fs.readSync(fd, chunk, 0, want, done);
+      } catch (error) {
+        throw ioError(`cannot read ${this.spillPath}`, error);
+      }
+      if (n <= 0) throw ioError(`${this.spillPath} is shorter than what was written to it`, null);
+      file.write(chunk.subarray(0, n), position + this.memoryUsed + done);
+      done += n;
+    }
+  }
+
+  /** Closes and removes the spill file, if one was made. */
+  close(): void {
+    if (this.spillFd === undefined) return;
+    fs.closeSync(this.spillFd);
+    this.spillFd = undefined;
+    fs.rmSync(this.spillPath, { force: true });
+  }
+
+  private ensureMemory(needed: number): void {
+    if (needed <= this.memory.length) return;
+    let size = this.memory.length * 2;
+    while (size < needed) size *= 2;
+    const grown = new Uint8Array(Math.min(size, Math.max(needed, this.memoryMax)));
+    grown.set(this.memory.subarray(0, this.memoryUsed));
+    this.memory = grown;
+  }
+
+  private openSpill(): number {
+    if (this.spillFd !== undefined) return this.spillFd;
+    try {
+      const fd = fs.openSync(this.spillPath, 'w+');
+      this.spillFd = fd;
+      return fd;
+    } catch (error) {
+      throw ioError(`cannot create ${this.spillPath}`, error);
+    }
+  }
+}
