@@ -273,7 +273,7 @@ export class UnknownClassError extends POSError {
   constructor(className: string, where?: string) {
     super(
       `class "${className}"${where === undefined ? '' : ` (${where})`} is not registered: ` +
-        `register it with registerClass(cls, '${className}') or @persistentClass('${className}')` +
+        `register it with registerClass(cls, '${className}') or @register('${className}')` +
         ` before loading, or add an alias if it was renamed`,
     );
     this.className = className;
