@@ -21,6 +21,7 @@ import { DataFile } from './data-file.js';
 import {
   BACK_POINTER_BYTES,
   DATA_HEADER_BYTES,
+  EMPTY_DATA_MARKER,
   FILE_HEADER_BYTES,
   FILE_MAGIC,
   STATUS_OFFSET,
@@ -306,7 +307,7 @@ function backPointerProblem(
 ): string | undefined {
   const b = window.at(pos + DATA_HEADER_BYTES, BACK_POINTER_BYTES);
   const back = b < 0 ? Infinity : readPosition(window.buffer, b);
-  if (back === 0) return undefined;
+  if (back === 0 || back === EMPTY_DATA_MARKER) return undefined;
   if (!(back >= FILE_HEADER_BYTES && back < pos))
     return `the back pointer ${back} does not point backwards into the file`;
   const target = new Uint8Array(DATA_HEADER_BYTES);

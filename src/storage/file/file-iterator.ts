@@ -20,6 +20,7 @@ import {
   Status,
   TRANSACTION_TRAILER_BYTES,
   dataRecordBytes,
+  pointsAtRecord,
   statusName,
 } from './format.js';
 import { readRecordData, readRecordHeader } from './record-reader.js';
@@ -89,7 +90,7 @@ function* iterateRecords(
   for (let pos = from; pos < to;) {
     const h = readRecordHeader(file, pos);
     let dataTxn: Tid | undefined;
-    if (h.dataBytes === 0 && h.backPointer !== 0) {
+    if (h.dataBytes === 0 && pointsAtRecord(h.backPointer)) {
       dataTxn = readRecordHeader(file, h.backPointer, h.oid).tid;
     }
     yield { oid: h.oid, tid, data: readRecordData(file, h), dataTxn };

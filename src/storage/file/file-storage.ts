@@ -53,6 +53,7 @@ import type {
   HistoryEntry,
   IteratorStorage,
   LoadBeforeResult,
+  PackOptions,
   RecordIteratorStorage,
   ReferencesFunction,
   RestoreStorage,
@@ -61,6 +62,8 @@ import type {
   UndoLogEntry,
   UndoStorage,
 } from '../interfaces.js';
+import { StorageClosedError } from '../storage-closed-error.js';
+import { resolveStoreConflict } from '../store-conflict.js';
 import { TpcState } from '../tpc-state.js';
 import { sliceUndoLog, undoSpecificationFilter, UNDO_LOG_DEFAULT_LAST } from '../undo-log-slice.js';
 import type { CheckFinding } from './check.js';
@@ -190,11 +193,13 @@ export class FileStorage
   }
 
   lastTransaction(): Tid {
+    this.checkOpen();
     return this.visibleTid;
   }
 
   /** Objects whose current revision is not a deletion (includes finished, not yet durable commits). */
   objectCount(): number {
+    this.checkOpen();
     return this.index.size - this.deleted.size;
   }
 
@@ -369,18 +374,17 @@ export class FileStorage
     this.noteOid(oid);
     const prev = this.index.get(oid) ?? 0;
     let toStore = data;
-    if (prev !== 0) {
-      const current = readRecordHeader(this.file, prev, oid);
-      if (current.tid !== oldSerial) {
-        toStore = this.resolveConflict(
-          oid,
-          current.tid,
-          oldSerial,
-          data,
-          readRecordData(this.file, current),
-        );
-        pending.resolved.add(oid);
-      }
+    const current = prev === 0 ? undefined : readRecordHeader(this.file, prev, oid);
+    const committedSerial = current?.tid ?? ZERO_TID;
+    if (committedSerial !== oldSerial) {
+      toStore = resolveStoreConflict(this.db, {
+        oid,
+        committedSerial,
+        committedData: current === undefined ? null : readRecordData(this.file, current),
+        oldSerial,
+        newData: data,
+      });
+      pending.resolved.add(oid);
     }
     pending.addRecord(oid, prev, toStore);
   }
@@ -501,15 +505,16 @@ export class FileStorage
 
   /**
    * Removes revisions not current at `t` and, with `packGc`, objects not
-   * reachable from the root at `t` (see `pack.ts`). Commits go on while it
-   * runs, except during the final copy. ReadOnlyError on a read-only storage.
+   * reachable from the root at `t` (see `pack.ts`); `options.gc` overrides
+   * the `packGc` option. Commits go on while it runs, except during the
+   * final copy. ReadOnlyError on a read-only storage.
    */
-  async pack(t: Tid, references: ReferencesFunction): Promise<void> {
+  async pack(t: Tid, references: ReferencesFunction, options: PackOptions = {}): Promise<void> {
     this.checkWritable('pack');
     if (this.packing) throw new StorageError(`${this.name} is already being packed`);
     this.packing = true;
     try {
-      await packStorage(this.packHost(), t, references);
+      await packStorage(this.packHost(options.gc ?? this.options.packGc), t, references);
     } finally {
       this.packing = false;
     }
@@ -555,7 +560,7 @@ export class FileStorage
     if (pending !== undefined) await this.tpcAbort(pending.txn);
     this.groupCommit.flushNow();
     this.closed = true;
-    this.tpc.lock.close(new StorageError(`${this.name} is closed`));
+    this.tpc.lock.close(new StorageClosedError(this.name, 'begin a transaction'));
     try {
       if (!this.options.readOnly && this.brokenBy === undefined) {
         saveIndexFile(this.paths.index, {
@@ -578,25 +583,6 @@ export class FileStorage
     this.db?.invalidate(transaction.tid, transaction.oids);
     this.visibleEnd = transaction.end;
     this.visibleTid = transaction.tid;
-  }
-
-  private resolveConflict(
-    oid: Oid,
-    committedSerial: Tid,
-    oldSerial: Tid,
-    data: Uint8Array,
-    committed: Uint8Array | null,
-  ): Uint8Array {
-    if (committed === null) {
-      throw new ConflictError({
-        oid,
-        committedSerial,
-        oldSerial,
-        reason: 'the object was deleted meanwhile',
-      });
-    }
-    if (this.db === undefined) throw new ConflictError({ oid, committedSerial, oldSerial });
-    return this.db.tryToResolveConflict(oid, committedSerial, oldSerial, data, committed);
   }
 
   private noteOid(oid: Oid): void {
@@ -628,7 +614,7 @@ export class FileStorage
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new StorageError(`${this.name} is closed`);
+    if (this.closed) throw new StorageClosedError(this.name);
     if (this.brokenBy !== undefined) {
       throw new StorageError(`${this.name} stopped after an I/O failure; reopen it`, {
         cause: this.brokenBy,
@@ -645,10 +631,10 @@ export class FileStorage
     }
   }
 
-  private packHost(): PackHost {
+  private packHost(gc: boolean): PackHost {
     return {
       paths: this.paths,
-      gc: this.options.packGc,
+      gc,
       keepOld: this.options.packKeepOld,
       file: () => this.file,
       end: () => this.end,

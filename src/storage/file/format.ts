@@ -32,6 +32,20 @@ export const TRANSACTION_TRAILER_BYTES = 8;
 /** Size of a back pointer (written instead of data when the data length is 0). */
 export const BACK_POINTER_BYTES = 8;
 
+/**
+ * The back pointer of a record whose data is empty (0 bytes). A data length
+ * of 0 means "back pointer follows", so an empty record cannot be written as
+ * data; it is written as a back pointer to position 1, which no record can
+ * have (the magic fills 0..3). ZODB never stores empty records (a pickle is
+ * never empty), so its files never contain this value.
+ */
+export const EMPTY_DATA_MARKER = 1;
+
+/** True when `backPointer` points at a record (not 0 = deletion, not the empty-data marker). */
+export function pointsAtRecord(backPointer: number): boolean {
+  return backPointer >= FILE_HEADER_BYTES;
+}
+
 /** Offset of the status byte inside a transaction header. */
 export const STATUS_OFFSET = 16;
 
@@ -151,6 +165,25 @@ export function encodeDataHeader(
   writePosition(h.tloc, buf, offset + 24);
   writeUint16(0, buf, offset + 32);
   writePosition(h.dataBytes, buf, offset + 34);
+}
+
+/**
+ * A whole data record: header, then `data`, or a back pointer when `data`
+ * is `null` (`backPointer`, 0 for a deletion) or empty ({@link EMPTY_DATA_MARKER}).
+ */
+export function encodeRecord(
+  h: { oid: Oid; tid: Tid; prev: number; tloc: number },
+  data: Uint8Array | null,
+  backPointer = 0,
+): Uint8Array {
+  const dataBytes = data === null ? 0 : data.length;
+  const out = new Uint8Array(
+    DATA_HEADER_BYTES + (dataBytes === 0 ? BACK_POINTER_BYTES : dataBytes),
+  );
+  encodeDataHeader({ ...h, dataBytes }, out, 0);
+  if (dataBytes > 0) out.set(data!, DATA_HEADER_BYTES);
+  else writePosition(data === null ? backPointer : EMPTY_DATA_MARKER, out, DATA_HEADER_BYTES);
+  return out;
 }
 
 /** True when the 8 bytes at `a[ai]` and `b[bi]` are equal (tid comparison without bigints). */

@@ -35,6 +35,7 @@ import {
   Status,
   TRANSACTION_HEADER_BYTES,
   TRANSACTION_TRAILER_BYTES,
+  pointsAtRecord,
   readOidOrInvalid,
   readPosition,
 } from './format.js';
@@ -104,10 +105,10 @@ export async function analyzeForPack(
       if (packPos < 0) packPos = pos;
       forEachRecord((oid, rpos, dataBytes, back) => {
         writtenAfter.set(oid, 1);
-        if (dataBytes === 0 && back !== 0 && back < packPos) keepPositions.set(back, 1);
+        if (dataBytes === 0 && pointsAtRecord(back) && back < packPos) keepPositions.set(back, 1);
         if (options.gc) {
           const data = readRecordData(file, readRecordHeader(file, rpos, oid));
-          if (data !== null) for (const ref of options.references(data)) futureRefs.push(ref);
+          for (const ref of referencesOf(options.references, data)) futureRefs.push(ref);
         }
       });
     },
@@ -151,11 +152,18 @@ async function markReachable(
     const pos = current.get(oid);
     if (pos === undefined || deletedAtPack.has(oid)) continue;
     const data = readRecordData(file, readRecordHeader(file, pos, oid));
-    if (data === null) continue;
-    for (const ref of references(data)) if (!reachable.has(ref)) todo.push(ref);
+    for (const ref of referencesOf(references, data)) if (!reachable.has(ref)) todo.push(ref);
     if (++visited % 10_000 === 0) await yieldToEventLoop();
   }
   return reachable;
+}
+
+/** The oids `data` refers to; none for a deletion or an empty record. */
+export function referencesOf(
+  references: ReferencesFunction,
+  data: Uint8Array | null,
+): readonly Oid[] {
+  return data === null || data.length === 0 ? [] : references(data);
 }
 
 function oidsOf(set: OidIndex): Oid[] {

@@ -42,6 +42,8 @@ import {
   TRANSACTION_HEADER_BYTES,
   TRANSACTION_TRAILER_BYTES,
   encodeDataHeader,
+  encodeRecord,
+  pointsAtRecord,
   encodeTransactionHeader,
   writePosition,
 } from './format.js';
@@ -50,7 +52,7 @@ import { PACK_ATTEMPTS_MAX } from './limits.js';
 import { OidIndex } from './oid-index.js';
 import type { StoragePaths } from './open-data-file.js';
 import type { PackAnalysis } from './pack-gc.js';
-import { analyzeForPack, walkTransactions } from './pack-gc.js';
+import { analyzeForPack, referencesOf, walkTransactions } from './pack-gc.js';
 import { readRecordData, readRecordHeader } from './record-reader.js';
 import { readTransactionInfo } from './transaction-reader.js';
 
@@ -275,24 +277,13 @@ class PackCopier {
     for (const oldPos of kept) {
       const h = readRecordHeader(this.source, oldPos);
       const data = readRecordData(this.source, h);
-      const header = new Uint8Array(DATA_HEADER_BYTES + (data === null ? BACK_POINTER_BYTES : 0));
-      encodeDataHeader(
-        {
-          oid: h.oid,
-          tid: h.tid,
-          prev: this.index.get(h.oid) ?? 0,
-          tloc: newTpos,
-          dataBytes: data?.length ?? 0,
-        },
-        header,
-      );
-      records.push(header);
-      if (data !== null) records.push(data);
+      const prev = this.index.get(h.oid) ?? 0;
+      const bytes = encodeRecord({ oid: h.oid, tid: h.tid, prev, tloc: newTpos }, data);
+      records.push(bytes);
       this.noteRecord(h.oid, pos, data === null);
       if (this.analysis.keepPositions.has(oldPos)) this.moved.set(oldPos, pos);
-      const bytes = header.length + (data?.length ?? 0);
-      pos += bytes;
-      recordBytes += bytes;
+      pos += bytes.length;
+      recordBytes += bytes.length;
     }
     const metadataBytes = info.recordsStart - tpos;
     const length = metadataBytes + recordBytes;
@@ -350,7 +341,7 @@ class PackCopier {
 
   /** A back pointer's target in the new file. */
   private translate(oid: Oid, back: number): number {
-    if (back === 0) return 0;
+    if (!pointsAtRecord(back)) return back;
     if (back >= this.analysis.packPos) return back - this.analysis.packPos + this.newPackPos;
     const moved = this.moved.get(back);
     if (moved !== undefined) return moved;
@@ -367,9 +358,10 @@ class PackCopier {
     if (pos < this.analysis.analysisEnd) return;
     const bytes =
       data ??
-      (back === 0 ? null : readRecordData(this.source, readRecordHeader(this.source, pos, oid)));
-    if (bytes === null) return;
-    for (const ref of this.references(bytes)) {
+      (pointsAtRecord(back)
+        ? readRecordData(this.source, readRecordHeader(this.source, pos, oid))
+        : null);
+    for (const ref of referencesOf(this.references, bytes)) {
       if (this.isRemoved(ref)) this.missingRoots.add(ref);
     }
   }

@@ -21,6 +21,7 @@ import { encodeExtension } from './extension-codec.js';
 import {
   BACK_POINTER_BYTES,
   DATA_HEADER_BYTES,
+  EMPTY_DATA_MARKER,
   Status,
   TRANSACTION_HEADER_BYTES,
   TRANSACTION_TRAILER_BYTES,
@@ -127,16 +128,16 @@ export class PendingTransaction {
   ): void {
     const pos = this.nextRecordPos;
     const dataBytes = data === null ? 0 : data.length;
-    const recordBytes =
-      DATA_HEADER_BYTES + (data === null || dataBytes === 0 ? BACK_POINTER_BYTES : dataBytes);
-    if (data !== null && dataBytes === 0) {
-      // An empty record would read as a back pointer: the format cannot store 0 data bytes.
-      throw new RangeError(`cannot store an empty (0-byte) record for oid ${oid}`);
-    }
+    const recordBytes = DATA_HEADER_BYTES + (dataBytes === 0 ? BACK_POINTER_BYTES : dataBytes);
     this.checkQuota(pos + recordBytes + TRANSACTION_TRAILER_BYTES);
     encodeDataHeader({ oid, tid: serial, prev, tloc: this.pos, dataBytes }, this.scratch, 0);
-    if (data === null) {
-      writePosition(backPointer, this.scratch, DATA_HEADER_BYTES);
+    if (data === null || dataBytes === 0) {
+      // Empty data cannot be written as data (length 0 means "back pointer"): see EMPTY_DATA_MARKER.
+      writePosition(
+        data === null ? backPointer : EMPTY_DATA_MARKER,
+        this.scratch,
+        DATA_HEADER_BYTES,
+      );
       this.buffer.append(this.scratch);
     } else {
       this.buffer.append(this.scratch.subarray(0, DATA_HEADER_BYTES));

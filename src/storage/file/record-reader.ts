@@ -12,7 +12,13 @@ import { CorruptedDataError } from '../../errors.js';
 import type { Oid, Tid } from '../../ids.js';
 import { oidRepr } from '../../ids.js';
 import type { DataFile } from './data-file.js';
-import { BACK_POINTER_BYTES, DATA_HEADER_BYTES, decodeDataHeader, readPosition } from './format.js';
+import {
+  BACK_POINTER_BYTES,
+  DATA_HEADER_BYTES,
+  EMPTY_DATA_MARKER,
+  decodeDataHeader,
+  readPosition,
+} from './format.js';
 import { LOAD_READ_GUESS_BYTES } from './limits.js';
 
 /** A data record's header with its position and back pointer. */
@@ -128,6 +134,7 @@ export function readRecordData(file: DataFile, header: RecordHeader): Uint8Array
   let h = header;
   while (h.dataBytes === 0) {
     if (h.backPointer === 0) return null;
+    if (h.backPointer === EMPTY_DATA_MARKER) return new Uint8Array(0);
     h = readRecordHeader(file, h.backPointer, header.oid);
   }
   return file.readExactly(h.pos + DATA_HEADER_BYTES, h.dataBytes, `data of oid ${oidRepr(h.oid)}`);
@@ -146,6 +153,7 @@ export function dataPosition(file: DataFile, header: RecordHeader): number {
   let h = header;
   while (h.dataBytes === 0) {
     if (h.backPointer === 0) return 0;
+    if (h.backPointer === EMPTY_DATA_MARKER) return h.pos;
     h = readRecordHeader(file, h.backPointer, header.oid);
   }
   return h.pos;

@@ -32,7 +32,8 @@ import {
   Status,
   TRANSACTION_HEADER_BYTES,
   TRANSACTION_TRAILER_BYTES,
-  encodeDataHeader,
+  encodeRecord,
+  pointsAtRecord,
   encodeTransactionHeader,
   equalBytes8,
   readOidOrInvalid,
@@ -248,28 +249,26 @@ class Recovery {
     let at = newTpos + metadataBytes;
     for (const record of txn.records) {
       let data: Uint8Array | null = null;
-      let back = 0;
+      let back = record.back;
       if (record.dataBytes > 0) {
         data = this.input.readExactly(record.pos + DATA_HEADER_BYTES, record.dataBytes, 'data');
-      } else if (record.back !== 0) {
+      } else if (pointsAtRecord(record.back)) {
         back = this.moved.get(record.back) ?? 0;
         if (back === 0) {
           data = this.dataBehind(record.oid, record.pos);
           if (data === null) return 'a back pointer refers to data in a dropped region';
         }
       }
-      const header = new Uint8Array(DATA_HEADER_BYTES + (data === null ? BACK_POINTER_BYTES : 0));
       // Every record of a transaction points to the oid's last record before it, as the writer does.
       const prev = this.index.get(record.oid) ?? 0;
-      encodeDataHeader(
-        { oid: record.oid, tid: txn.tid, prev, tloc: newTpos, dataBytes: data?.length ?? 0 },
-        header,
+      const bytes = encodeRecord(
+        { oid: record.oid, tid: txn.tid, prev, tloc: newTpos },
+        data,
+        back,
       );
-      if (data === null) writePosition(back, header, DATA_HEADER_BYTES);
-      parts.push(header);
-      if (data !== null) parts.push(data);
+      parts.push(bytes);
       placed.push([record.oid, record.pos, at]);
-      at += header.length + (data?.length ?? 0);
+      at += bytes.length;
     }
     const length = at - newTpos;
     const head = this.input.readExactly(pos, metadataBytes, 'transaction header');

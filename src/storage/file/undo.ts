@@ -27,7 +27,9 @@ import type { DataFile } from './data-file.js';
 import {
   BACK_POINTER_BYTES,
   DATA_HEADER_BYTES,
+  EMPTY_DATA_MARKER,
   Status,
+  pointsAtRecord,
   dataRecordBytes,
   decodeDataHeader,
   readPosition,
@@ -160,28 +162,39 @@ function readCurrent(context: UndoContext, oid: Oid, pos: number): CurrentState 
   const { pending, file } = context;
   if (!pending.contains(pos)) {
     const h = readRecordHeader(file, pos, oid);
-    if (h.dataBytes > 0) return { tid: h.tid, dataPos: pos, data: readRecordData(file, h) };
-    const data = h.backPointer === 0 ? null : readRecordData(file, h);
-    return { tid: h.tid, dataPos: h.backPointer, data };
+    return {
+      tid: h.tid,
+      dataPos: immediateDataPos(h.pos, h.dataBytes, h.backPointer),
+      data: readRecordData(file, h),
+    };
   }
   const header = decodeDataHeader(pending.readRecordBytes(pos, DATA_HEADER_BYTES));
   if (header.dataBytes > 0) {
-    return {
-      tid: header.tid,
-      dataPos: pos,
-      data: pending.readRecordBytes(pos + DATA_HEADER_BYTES, header.dataBytes),
-    };
+    const data = pending.readRecordBytes(pos + DATA_HEADER_BYTES, header.dataBytes);
+    return { tid: header.tid, dataPos: pos, data };
   }
   const back = readPosition(
     pending.readRecordBytes(pos + DATA_HEADER_BYTES, BACK_POINTER_BYTES),
     0,
   );
-  if (back === 0) return { tid: header.tid, dataPos: 0, data: null };
+  const dataPos = immediateDataPos(pos, 0, back);
+  if (!pointsAtRecord(back))
+    return { tid: header.tid, dataPos, data: back === 0 ? null : new Uint8Array(0) };
   return {
     tid: header.tid,
-    dataPos: back,
+    dataPos,
     data: readRecordData(file, readRecordHeader(file, back, oid)),
   };
+}
+
+/**
+ * The position a record takes its data from, one step along back pointers
+ * as ZODB compares it: itself for data (or empty data), its back pointer
+ * otherwise (0 for a deletion).
+ */
+function immediateDataPos(pos: number, dataBytes: number, back: number): number {
+  if (dataBytes > 0 || back === EMPTY_DATA_MARKER) return pos;
+  return back;
 }
 
 function loadOrFail(file: DataFile, header: RecordHeader, reason: string): Uint8Array {
