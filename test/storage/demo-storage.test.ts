@@ -121,6 +121,22 @@ describe('DemoStorage over a base with data', () => {
     await demo.close();
   });
 
+  it('refuses with ConflictError to delete a base object with a stale serial', async () => {
+    const base = await makeBase();
+    const demo = new DemoStorage({ base: base.storage });
+    const meta = txnMeta();
+    await demo.tpcBegin(meta);
+    const error = await expectCommitFailure(
+      demo,
+      meta,
+      () => demo.deleteObject(base.a, base.tids[0], meta),
+      ConflictError,
+    );
+    expect(error.serials).toEqual([base.tids[1], base.tids[0]]);
+    expect(valueAt(demo, base.a)).toBe('a2');
+    await demo.close();
+  });
+
   it('detects conflicts against base serials and resolves them through the database', async () => {
     const base = await makeBase();
     const demo = new DemoStorage({ base: base.storage });

@@ -192,10 +192,8 @@ export class DemoStorage
     this.ensureOpen();
     const at = before - 1n;
     const changed = at < ZERO_TID ? null : this.changes.loadAt(oid, at);
-    if (changed !== null) {
-      if (changed.data === null) throw deletedError(oid, changed.serial);
-      return this.changes.loadBefore(oid, before);
-    }
+    // Once the changes have a revision, they hide the base (deletions included).
+    if (changed !== null) return this.changes.loadBefore(oid, before);
     const fromBase = at < ZERO_TID ? null : this.base.loadAt(oid, at);
     if (fromBase === null) {
       if (!this.exists(oid)) throw new POSKeyError(oid);
