@@ -101,6 +101,7 @@ type CurrentRecord = { oid: Oid; serial: Tid; data: Uint8Array };
 export class DemoStorage
   implements IteratorStorage, RestoreStorage, DeletingStorage, RecordIteratorStorage
 {
+  /** The storage's name (the `name` option or one made from its storages' names). */
   readonly name: string;
   /** The storage reads fall through to. */
   readonly base: Storage;
@@ -114,6 +115,7 @@ export class DemoStorage
   /** The tid of the commit in progress and the oids this layer resolved. */
   private pending: { tid: Tid; resolved: Oid[] } | undefined;
 
+  /** A demo storage over `base` and `changes`; see {@link DemoStorageOptions}. */
   constructor(options: DemoStorageOptions = {}) {
     this.base = options.base ?? new MappingStorage({ name: 'DemoStorage base' });
     this.changes = options.changes ?? new MappingStorage({ name: 'DemoStorage changes' });
@@ -144,6 +146,7 @@ export class DemoStorage
   // ---------------------------------------------------------------------
   // Storage information
 
+  /** The storage's name. */
   sortKey(): string {
     this.ensureOpen();
     return this.name;
@@ -175,6 +178,7 @@ export class DemoStorage
     return this.base.getSize() + this.changes.getSize();
   }
 
+  /** Sets the database that receives invalidations and resolves conflicts. */
   registerDB(db: StorageDB): void {
     this.ensureOpen();
     this.db = db;
@@ -183,11 +187,13 @@ export class DemoStorage
   // ---------------------------------------------------------------------
   // Reads
 
+  /** The changes' revision current at `at`, else the base's. */
   loadAt(oid: Oid, at: Tid): DataRecord | null {
     this.ensureOpen();
     return this.changes.loadAt(oid, at) ?? this.base.loadAt(oid, at);
   }
 
+  /** As for any storage, over the merged view; the next serial of a base revision may be the first change. */
   loadBefore(oid: Oid, before: Tid): LoadBeforeResult | null {
     this.ensureOpen();
     const at = before - 1n;
@@ -211,6 +217,7 @@ export class DemoStorage
     return { data: result.data, serial: result.serial, nextSerial };
   }
 
+  /** The data written by `serial`, from the changes or the base. */
   loadSerial(oid: Oid, serial: Tid): Uint8Array {
     this.ensureOpen();
     try {
@@ -273,6 +280,7 @@ export class DemoStorage
     }
   }
 
+  /** Waits for this storage's commit lock, then begins in the changes with a tid after both storages. */
   async tpcBegin(txn: TransactionMetaData, tid?: Tid): Promise<void> {
     this.ensureWritable('begin a transaction');
     await this.tpc.begin(txn);
@@ -292,6 +300,7 @@ export class DemoStorage
     }
   }
 
+  /** Stores in the changes, checking `oldSerial` against the base for objects only the base has. */
   store(oid: Oid, oldSerial: Tid, data: Uint8Array, txn: TransactionMetaData): void {
     const pending = this.pendingFor(txn, 'store');
     if (this.changesHas(oid)) {
@@ -315,6 +324,7 @@ export class DemoStorage
     this.changes.store(oid, ZERO_TID, stored, txn);
   }
 
+  /** ReadConflictError unless `serial` is current in the merged view. */
   checkCurrentSerialInTransaction(oid: Oid, serial: Tid, txn: TransactionMetaData): void {
     this.pendingFor(txn, 'checkCurrentSerialInTransaction');
     if (this.changesHas(oid)) {
@@ -352,6 +362,7 @@ export class DemoStorage
     );
   }
 
+  /** Restores into the changes (which must be a RestoreStorage). */
   restore(
     oid: Oid,
     serial: Tid,
@@ -363,6 +374,7 @@ export class DemoStorage
     this.changesAs(isRestoreStorage, 'a RestoreStorage').restore(oid, serial, data, prevTxn, txn);
   }
 
+  /** Votes in the changes; resolves with every oid conflict resolution changed. */
   async tpcVote(txn: TransactionMetaData): Promise<Oid[]> {
     const pending = this.pendingFor(txn, 'tpcVote');
     const resolved = await this.changes.tpcVote(txn);
@@ -370,6 +382,7 @@ export class DemoStorage
     return [...new Set([...pending.resolved, ...resolved])];
   }
 
+  /** Finishes in the changes (which announce the invalidations) and releases the lock. */
   async tpcFinish(txn: TransactionMetaData): Promise<Tid> {
     this.ensureOpen('tpcFinish');
     this.tpc.requireVoted(txn, 'tpcFinish');
@@ -381,6 +394,7 @@ export class DemoStorage
     }
   }
 
+  /** Aborts in the changes; ignored for other transactions and after close. */
   async tpcAbort(txn: TransactionMetaData): Promise<void> {
     if (this.closed || !this.tpc.isCurrent(txn)) return;
     this.pending = undefined;

@@ -86,6 +86,7 @@ interface PendingCommit {
 export class MappingStorage
   implements IteratorStorage, UndoStorage, RestoreStorage, DeletingStorage, RecordIteratorStorage
 {
+  /** The storage's name (the `name` option). */
   readonly name: string;
   private readonly readOnly: boolean;
   private readonly tpc: TpcState;
@@ -101,6 +102,7 @@ export class MappingStorage
   private liveObjects = 0;
   private pending: PendingCommit | undefined;
 
+  /** An empty storage; see {@link MappingStorageOptions}. */
   constructor(options: MappingStorageOptions = {}) {
     this.name = options.name ?? 'MappingStorage';
     this.readOnly = options.readOnly ?? false;
@@ -116,11 +118,13 @@ export class MappingStorage
     return this.name;
   }
 
+  /** The `readOnly` option. */
   isReadOnly(): boolean {
     this.ensureOpen();
     return this.readOnly;
   }
 
+  /** The tid of the last commit, `ZERO_TID` when empty. */
   lastTransaction(): Tid {
     this.ensureOpen();
     return this.lastTid;
@@ -138,6 +142,7 @@ export class MappingStorage
     return this.sizeBytes;
   }
 
+  /** Sets the database that receives invalidations and resolves conflicts (replacing any earlier one). */
   registerDB(db: StorageDB): void {
     this.ensureOpen();
     this.db = db;
@@ -151,12 +156,14 @@ export class MappingStorage
   // ---------------------------------------------------------------------
   // Reads
 
+  /** The revision current at `at` (deletions included), or null. */
   loadAt(oid: Oid, at: Tid): DataRecord | null {
     this.ensureOpen();
     const list = this.revisions.get(oid);
     return list === undefined ? null : (list[indexAtOrBefore(list, at)] ?? null);
   }
 
+  /** The revision before `before` with its successor's serial; POSKeyError when unknown or deleted. */
   loadBefore(oid: Oid, before: Tid): LoadBeforeResult | null {
     this.ensureOpen();
     const list = this.revisions.get(oid);
@@ -174,6 +181,7 @@ export class MappingStorage
     return { data: revision.data, serial: revision.tid, nextSerial: list[at + 1]?.tid ?? null };
   }
 
+  /** The data written by `serial`; POSKeyError when there is none (or it is a deletion). */
   loadSerial(oid: Oid, serial: Tid): Uint8Array {
     this.ensureOpen();
     const list = this.revisions.get(oid);
@@ -182,6 +190,7 @@ export class MappingStorage
     return revision.data;
   }
 
+  /** The newest `size` revisions, newest first; POSKeyError when unknown. */
   history(oid: Oid, size = 1): HistoryEntry[] {
     this.ensureOpen();
     const list = this.revisions.get(oid);
@@ -226,12 +235,14 @@ export class MappingStorage
   // ---------------------------------------------------------------------
   // Two-phase commit
 
+  /** The next unused oid (1, 2, ...; stores and restores of higher oids move it on). */
   newOid(): Oid {
     this.ensureWritable('allocate an oid');
     assert(this.nextOid <= MAX_OID, 'oid space exhausted');
     return this.nextOid++;
   }
 
+  /** Waits for the commit lock; the tid is `tid` (restore) or a new one after the last. */
   async tpcBegin(txn: TransactionMetaData, tid?: Tid): Promise<void> {
     this.ensureWritable('begin a transaction');
     await this.tpc.begin(txn);
@@ -245,6 +256,7 @@ export class MappingStorage
     this.pending = { tid: tid ?? newTid(this.lastTid), records: new Map(), resolved: [] };
   }
 
+  /** Stores `data`; a stale `oldSerial` is resolved through the database or is a ConflictError, here. */
   store(oid: Oid, oldSerial: Tid, data: Uint8Array, txn: TransactionMetaData): void {
     const pending = this.pendingFor(txn, 'store');
     const current = this.currentRevision(oid);
@@ -265,6 +277,7 @@ export class MappingStorage
     pending.records.set(oid, { data: stored, dataTxn: undefined });
   }
 
+  /** ReadConflictError, here, unless `serial` is current (the commit lock keeps it current). */
   checkCurrentSerialInTransaction(oid: Oid, serial: Tid, txn: TransactionMetaData): void {
     this.pendingFor(txn, 'checkCurrentSerialInTransaction');
     const committedSerial = this.currentRevision(oid)?.tid ?? ZERO_TID;
@@ -273,6 +286,7 @@ export class MappingStorage
     }
   }
 
+  /** Writes a deletion; POSKeyError when unknown, ConflictError when `oldSerial` is stale. */
   deleteObject(oid: Oid, oldSerial: Tid, txn: TransactionMetaData): void {
     const pending = this.pendingFor(txn, 'deleteObject');
     const current = this.currentRevision(oid);
@@ -288,6 +302,7 @@ export class MappingStorage
     pending.records.set(oid, { data: null, dataTxn: undefined });
   }
 
+  /** Writes a revision with the transaction's given tid (`serial`), without conflict checks. */
   restore(
     oid: Oid,
     serial: Tid,
@@ -306,6 +321,7 @@ export class MappingStorage
     pending.records.set(oid, { data, dataTxn: prevTxn });
   }
 
+  /** Writes the records undoing transaction `id` (see `mapping-undo.ts`); resolves with their oids. */
   async undo(id: string, txn: TransactionMetaData): Promise<Oid[]> {
     const pending = this.pendingFor(txn, 'undo');
     const transaction = this.undoableTransaction(id);
@@ -318,12 +334,14 @@ export class MappingStorage
     return [...planned.keys()];
   }
 
+  /** Every check was done at store time: resolves with the oids conflict resolution changed. */
   async tpcVote(txn: TransactionMetaData): Promise<Oid[]> {
     const pending = this.pendingFor(txn, 'tpcVote');
     this.tpc.markVoted(txn);
     return [...new Set(pending.resolved)];
   }
 
+  /** Commits, calls `db.invalidate` in the same step, releases the lock; resolves with the tid. */
   async tpcFinish(txn: TransactionMetaData): Promise<Tid> {
     const pending = this.pendingFor(txn, 'tpcFinish', 'voted');
     const { tid } = pending;
@@ -338,6 +356,7 @@ export class MappingStorage
     return tid;
   }
 
+  /** Drops the pending commit of `txn` and releases the lock; ignored for other transactions and after close. */
   async tpcAbort(txn: TransactionMetaData): Promise<void> {
     if (this.closed || !this.tpc.isCurrent(txn)) return;
     this.pending = undefined;
@@ -347,6 +366,7 @@ export class MappingStorage
   // ---------------------------------------------------------------------
   // Undo log, pack, close
 
+  /** Undoable transactions newest first, up to the first packed one, sliced as in ZODB. */
   undoLog(
     first?: number,
     last?: number,
@@ -356,6 +376,7 @@ export class MappingStorage
     return sliceUndoLog(this.undoEntries(), first, last, filter);
   }
 
+  /** {@link undoLog} keeping the entries whose fields equal `specification`'s. */
   undoInfo(first?: number, last?: number, specification?: Partial<UndoLogEntry>): UndoLogEntry[] {
     return this.undoLog(first, last, undoSpecificationFilter(specification));
   }
