@@ -25,7 +25,7 @@
 
 export { DB, connection, type DBOptions, type CacheDetailSize, type PackOptions } from './connection/db.js';
 export { Connection, type OpenOptions } from './connection/connection.js';
-export { Root } from './connection/root.js';
+export { Root } from './connection/builtin-classes.js';
 export type { TransactionManagerLike } from './connection/db-internals.js';
 export type { CacheStats } from './connection/object-cache.js';
 

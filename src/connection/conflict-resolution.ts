@@ -14,7 +14,7 @@
 import { ConflictError } from '../errors.js';
 import type { Oid, Tid } from '../ids.js';
 import type { ClassRegistry } from '../serialize/class-registry.js';
-import { decodeRecordGeneric, encodeRecord } from '../serialize/record.js';
+import { decodeRecordGeneric, encodeRecord } from '../serialize/index.js';
 import type { Storage } from '../storage/interfaces.js';
 
 /** A class that can merge concurrent changes of its instances. */

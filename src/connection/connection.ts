@@ -30,8 +30,8 @@ import { installState, newGhost } from '../persistent/persistent.js';
 import type { Persistent } from '../persistent/persistent.js';
 import { ghostify, isPersistent, slotOf } from '../persistent/slot.js';
 import type { ClassRegistry } from '../serialize/class-registry.js';
-import { decodeRecord, readRecordHeader } from '../serialize/record.js';
-import type { PersistentRef } from '../serialize/record.js';
+import { decodeRecord, readRecordHeader } from '../serialize/index.js';
+import type { PersistentRef } from '../serialize/index.js';
 import type { Storage } from '../storage/interfaces.js';
 import { isPrefetchStorage } from '../storage/interfaces.js';
 import type { SavepointDataManager, Synchronizer } from '../transaction/interfaces.js';
@@ -42,7 +42,7 @@ import type { DBInternals, TransactionManagerLike } from './db-internals.js';
 import { ObjectCache } from './object-cache.js';
 import type { CacheStats } from './object-cache.js';
 import { ObjectWriter } from './object-writer.js';
-import { Root } from './root.js';
+import { Root } from './builtin-classes.js';
 
 /** Pending invalidations beyond this many oids flush the whole cache instead. */
 const INVALIDATIONS_MAX = 100_000;
@@ -112,6 +112,13 @@ export class Connection<R extends object = Record<string, any>>
 
   // -------------------------------------------------------------------------
   // Life cycle
+
+  /** @internal The database is closing: the connection becomes unusable. */
+  closeForDB(): void {
+    if (this.opened) this.managerValue.unregisterSynch(this);
+    this.opened = false;
+    this.joined = undefined;
+  }
 
   /** @internal Called by the DB when handing the connection out. */
   open(transactionManager: TransactionManagerLike): void {

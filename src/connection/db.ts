@@ -13,7 +13,7 @@ import { Persistent } from '../persistent/persistent.js';
 import { isPersistent, slotOf } from '../persistent/slot.js';
 import type { ClassRegistry } from '../serialize/class-registry.js';
 import { defaultRegistry } from '../serialize/class-registry.js';
-import { referencesOf } from '../serialize/record.js';
+import { referencesOf } from '../serialize/index.js';
 import type { HistoryEntry, Storage, StorageDB, UndoLogEntry, UndoStorage } from '../storage/interfaces.js';
 import { isUndoStorage } from '../storage/interfaces.js';
 import { MappingStorage } from '../storage/mapping/mapping-storage.js';
@@ -171,6 +171,7 @@ export class DB implements StorageDB, DBInternals {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const connection of this.pool.all()) connection.closeForDB();
     this.pool.clear();
     await this.storage.close();
   }

@@ -93,9 +93,11 @@ export class ObjectCache {
    * (ZODB's `incrgc`). Returns how many objects were ghosted.
    */
   gc(): number {
-    // The counters only over-count (objects ghosted behind our back), so a
-    // cache under its targets needs no sweep.
-    if (!this.overTarget()) return 0;
+    // The object count only over-counts (objects ghosted behind our back),
+    // so a cache under its count target needs no sweep.
+    // Byte sizes change after activation (a new object's size is known at
+    // commit), so a byte limit always recounts.
+    if (this.targetBytes === 0 && !this.overTarget()) return 0;
     this.dropGhosts();
     if (!this.overTarget()) return 0;
     const candidates: PersistentObject[] = [];

@@ -16,8 +16,8 @@ import type { PersistentJar, PersistentObject } from '../persistent/interfaces.j
 import { isPersistent, slotOf } from '../persistent/slot.js';
 import { stateOf } from '../persistent/persistent.js';
 import type { ClassRegistry } from '../serialize/class-registry.js';
-import { encodeRecord } from '../serialize/record.js';
-import type { PersistentRef } from '../serialize/record.js';
+import { encodeRecord } from '../serialize/index.js';
+import type { PersistentRef } from '../serialize/index.js';
 
 /** What the writer needs from its connection. */
 export interface WriterHost extends PersistentJar {

@@ -49,6 +49,8 @@ type Target = Record<string | symbol, unknown> & { [SLOT]: PersistentSlot };
  */
 const trackingHandler: ProxyHandler<Target> = {
   get(target, key) {
+    // Reading the slot is bookkeeping, not a use of the object: no LRU touch.
+    if (key === SLOT) return target[SLOT];
     const slot = target[SLOT];
     if (slot.state === GHOST && loads(key)) activate(slot);
     touch(slot);

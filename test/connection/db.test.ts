@@ -176,7 +176,7 @@ describe('cache statistics and limits', () => {
   });
 
   it('a byte limit works on its own', async () => {
-    const db = new DB(null, { cacheSize: 0, cacheSizeBytes: 2000 });
+    const db = new DB(null, { cacheSize: 0, cacheSizeBytes: 4000 });
     const tm = new TransactionManager();
     const conn = db.open({ transactionManager: tm });
     const list: Account[] = [];
@@ -185,7 +185,7 @@ describe('cache statistics and limits', () => {
     await tm.commit();
     conn.cacheGC();
     const stats = conn.cacheStats();
-    expect(stats.estimatedBytes).toBeLessThanOrEqual(2000);
+    expect(stats.estimatedBytes).toBeLessThanOrEqual(4000);
     expect(stats.nonGhostCount).toBeGreaterThan(0);
     await db.close();
   });

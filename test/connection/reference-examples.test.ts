@@ -228,8 +228,9 @@ describe('the employees.append pitfall', () => {
     const reader = () => db.open({ transactionManager: new TransactionManager() });
     expect(reader().root.employees).toEqual(['Mary', 'Jo', 'Bob']);
 
+    // The in-memory list has Bill, the database does not: assign it again.
     const employees = conn.root.employees as string[];
-    employees.push('Bill');
+    expect(employees).toEqual(['Mary', 'Jo', 'Bob', 'Bill']);
     conn.root.employees = employees;
     await transaction.commit();
     expect(reader().root.employees).toEqual(['Mary', 'Jo', 'Bob', 'Bill']);

@@ -1,0 +1,26 @@
+/**
+ * The classes the database itself stores, registered under their stable
+ * names: the root object and the persistent containers.
+ *
+ * @module
+ */
+
+import { PersistentList } from '../persistent/list.js';
+import { PersistentMapping } from '../persistent/mapping.js';
+import { Persistent } from '../persistent/persistent.js';
+import { registerClass } from '../serialize/class-registry.js';
+
+/**
+ * The class of the root object (oid 0). Its attributes are the database's
+ * top-level names: `conn.root.accounts = new PersistentMapping()`. Type them
+ * with the generic of `db.open<MyRoot>()`.
+ */
+export class Root extends Persistent {
+  [name: string]: unknown;
+}
+
+registerClass(Root, 'zodb.Root');
+registerClass(PersistentMapping, 'zodb.PersistentMapping', {
+  aliases: ['persistent.mapping.PersistentMapping'],
+});
+registerClass(PersistentList, 'zodb.PersistentList', { aliases: ['persistent.list.PersistentList'] });
