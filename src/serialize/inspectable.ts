@@ -114,7 +114,7 @@ class Inspector {
     for (const [key, item] of Object.entries(value)) {
       const shown = key.startsWith('$') ? `$${key}` : key;
       Object.defineProperty(out, shown, {
-        value: this.render(item, `${path}.${key}`),
+        value: this.render(item, path === '' ? key : `${path}.${key}`),
         enumerable: true,
         writable: true,
         configurable: true,

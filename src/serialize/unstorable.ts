@@ -79,7 +79,7 @@ export function functionFailure(
   if (isClassObject(value, registry)) {
     return new UnstorableFailure(
       `the class ${nameOf(value)} itself`,
-      'classes are not stored; store an instance, or the class registered name as a string',
+      "classes are not stored; store an instance, or the class's registered name as a string",
     );
   }
   return new UnstorableFailure(
@@ -91,7 +91,7 @@ export function functionFailure(
 /** The refusal of a symbol value (symbol-keyed properties are skipped, not refused). */
 export function symbolFailure(value: symbol): UnstorableFailure {
   return new UnstorableFailure(
-    `a symbol (${value.description ?? ''})`,
+    value.description ? `a symbol (${value.description})` : 'a symbol',
     'symbols have no identity outside this process; store a string instead',
   );
 }
