@@ -1,0 +1,274 @@
+/**
+ * The data types of the BTree family letters: what each letter accepts, how
+ * it orders, and where it keeps its items.
+ *
+ * | letter | keys / values                        | in memory       | refused with                  |
+ * | ------ | ------------------------------------ | --------------- | ----------------------------- |
+ * | `O`    | keys of the total order (key-order)  | plain arrays    | TypeError                     |
+ * | `O`    | any storable value (values only)     | plain arrays    | never                         |
+ * | `I`    | 32-bit signed integers (`number`)    | `Int32Array`    | TypeError / RangeError        |
+ * | `L`    | 64-bit signed integers as safe `number`s (±(2^53−1)) | `Float64Array` | TypeError / RangeError |
+ * | `F`    | floats (`number`, 64-bit)            | `Float64Array`  | TypeError                     |
+ *
+ * `L` is a `number`, not a `bigint`: JavaScript numbers hold every integer
+ * up to 2^53−1 exactly (oids are numbers for the same reason), they compare
+ * and index several times faster than bigints, and they fit a
+ * `Float64Array`. Integers beyond ±(2^53−1) are refused with a RangeError;
+ * use an `O` family with `bigint` keys for those.
+ *
+ * `F` values are 64-bit doubles (ZODB's are 32-bit C floats): a JavaScript
+ * number stored in an `IFBTree` comes back unchanged.
+ *
+ * @internal
+ * @module
+ */
+
+import { compareKeys, describeValue, isObjectKey, unorderableKeyError } from './key-order.js';
+import type { Store } from './store.js';
+
+/** The letters of the BTree families. */
+export type DataTypeLetter = 'O' | 'I' | 'L' | 'F';
+
+/** What a family letter accepts and how it stores and orders it. */
+export interface DataType {
+  /** The family letter. */
+  readonly letter: DataTypeLetter;
+  /** Numeric (typed-array) storage. */
+  readonly numeric: boolean;
+  /** Integer values only. */
+  readonly integer: boolean;
+  /** Smallest and largest accepted integer (integer types only). */
+  readonly min: number;
+  readonly max: number;
+  /** Whether `value` is accepted. Never throws. */
+  accepts(value: unknown): boolean;
+  /** The TypeError or RangeError explaining why `value` is refused; `owner` names the structure and role. */
+  rejection(value: unknown, owner: string): Error;
+  /** Total order: negative, zero or positive. */
+  compare(a: unknown, b: unknown): number;
+  /** Binary search of `key` in the first `size` items: its index, or `~insertionPoint` when absent. */
+  search(store: Store, size: number, key: unknown): number;
+  /** An empty store with room for `capacity` items. */
+  newStore(capacity: number): Store;
+  /** A fresh store holding a copy of the items of a decoded state; undefined if `source` has the wrong shape. */
+  storeFrom(source: unknown): Store | undefined;
+  /** Whether two stored values are equal (used to merge conflicting changes). */
+  equals(a: unknown, b: unknown): boolean;
+}
+
+function searchNumeric(store: Store, size: number, key: unknown): number {
+  const keys = store as Float64Array;
+  const k = key as number;
+  let lo = 0;
+  let hi = size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = keys[mid]!;
+    if (m < k) lo = mid + 1;
+    else if (m > k) hi = mid;
+    else return mid;
+  }
+  return ~lo;
+}
+
+function searchObject(store: Store, size: number, key: unknown): number {
+  const keys = store as unknown[];
+  let lo = 0;
+  let hi = size;
+  if (typeof key === 'string') {
+    // The common case, without a call per probe.
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = keys[mid];
+      if (typeof m !== 'string') return searchObjectFrom(keys, lo, hi, key);
+      if (m < key) lo = mid + 1;
+      else if (m > key) hi = mid;
+      else return mid;
+    }
+    return ~lo;
+  }
+  return searchObjectFrom(keys, lo, hi, key);
+}
+
+function searchObjectFrom(keys: unknown[], lo: number, hi: number, key: unknown): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareKeys(keys[mid], key);
+    if (c < 0) lo = mid + 1;
+    else if (c > 0) hi = mid;
+    else return mid;
+  }
+  return ~lo;
+}
+
+function compareNumbers(a: unknown, b: unknown): number {
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+}
+
+function typedFrom(
+  ctor: Int32ArrayConstructor | Float64ArrayConstructor,
+  accepts: (v: unknown) => boolean,
+) {
+  return (source: unknown): Store | undefined => {
+    if (source instanceof ctor) return new ctor(source);
+    if (!Array.isArray(source) && !ArrayBuffer.isView(source)) return undefined;
+    const items = source as ArrayLike<unknown>;
+    const out = new ctor(items.length);
+    for (let i = 0; i < items.length; i++) {
+      if (!accepts(items[i])) return undefined;
+      out[i] = items[i] as number;
+    }
+    return out;
+  };
+}
+
+function integerType(
+  letter: 'I' | 'L',
+  min: number,
+  max: number,
+  ctor: Int32ArrayConstructor | Float64ArrayConstructor,
+): DataType {
+  const accepts =
+    letter === 'I'
+      ? (v: unknown): boolean => typeof v === 'number' && (v | 0) === v
+      : (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v);
+  const bits = letter === 'I' ? '32-bit' : '64-bit';
+  return {
+    letter,
+    numeric: true,
+    integer: true,
+    min,
+    max,
+    accepts,
+    rejection(value, owner) {
+      if (typeof value === 'number' && Number.isInteger(value)) {
+        const hint =
+          letter === 'I'
+            ? '; use an L family for larger integers'
+            : '; use an O family with bigint keys beyond';
+        return new RangeError(
+          `${owner} must be a ${bits} signed integer between ${min} and ${max}, got ${value}${hint}`,
+        );
+      }
+      const hint = typeof value === 'bigint' ? ' (convert bigints with Number())' : '';
+      return new TypeError(
+        `${owner} must be a ${bits} signed integer, got ${describeValue(value)}${hint}`,
+      );
+    },
+    compare: compareNumbers,
+    search: searchNumeric,
+    newStore: (capacity) => new ctor(capacity),
+    storeFrom: typedFrom(ctor, accepts),
+    equals: (a, b) => a === b,
+  };
+}
+
+/** `I`: 32-bit signed integers in an `Int32Array`. */
+export const int32Type: DataType = integerType('I', -0x80000000, 0x7fffffff, Int32Array);
+
+/** `L`: 64-bit signed integers, as safe-integer `number`s in a `Float64Array`. */
+export const int64Type: DataType = integerType(
+  'L',
+  Number.MIN_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER,
+  Float64Array,
+);
+
+const acceptsFloat = (v: unknown): boolean => typeof v === 'number';
+
+/** `F`: floats (values only), 64-bit, in a `Float64Array`. */
+export const floatType: DataType = {
+  letter: 'F',
+  numeric: true,
+  integer: false,
+  min: -Infinity,
+  max: Infinity,
+  accepts: acceptsFloat,
+  rejection: (value, owner) =>
+    new TypeError(`${owner} must be a number, got ${describeValue(value)}`),
+  compare: compareNumbers,
+  search: searchNumeric,
+  newStore: (capacity) => new Float64Array(capacity),
+  storeFrom: typedFrom(Float64Array, acceptsFloat),
+  equals: (a, b) => a === b || (Number.isNaN(a) && Number.isNaN(b)),
+};
+
+function plainFrom(source: unknown): Store | undefined {
+  return Array.isArray(source) ? source.slice() : undefined;
+}
+
+/** `O` keys: the total order of key-order.ts, in plain arrays. */
+export const objectKeyType: DataType = {
+  letter: 'O',
+  numeric: false,
+  integer: false,
+  min: NaN,
+  max: NaN,
+  accepts: isObjectKey,
+  rejection: (value, owner) => unorderableKeyError(value, owner),
+  compare: compareKeys,
+  search: searchObject,
+  newStore: () => [],
+  storeFrom: plainFrom,
+  equals: (a, b) => compareKeys(a, b) === 0,
+};
+
+/** `O` values: anything storable, in plain arrays; compared for merges with {@link valuesEqual}. */
+export const objectValueType: DataType = {
+  letter: 'O',
+  numeric: false,
+  integer: false,
+  min: NaN,
+  max: NaN,
+  accepts: () => true,
+  rejection: (value, owner) => new TypeError(`${owner} cannot hold ${describeValue(value)}`),
+  compare: compareKeys,
+  search: searchObject,
+  newStore: () => [],
+  storeFrom: plainFrom,
+  equals: (a, b) => valuesEqual(a, b),
+};
+
+/**
+ * Value equality for merging concurrent changes (ZODB compares with `==`):
+ * primitives by value, persistent references (anything with an `equals`
+ * method) with `equals`, Dates by time, arrays, typed arrays, Maps, Sets and
+ * plain objects by content.
+ */
+export function valuesEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const eq = (a as { equals?: unknown }).equals;
+  if (typeof eq === 'function') return (eq as (o: unknown) => boolean).call(a, b) === true;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  if (a instanceof Date) return a.getTime() === (b as Date).getTime();
+  if (Array.isArray(a) || ArrayBuffer.isView(a))
+    return sequencesEqual(a as ArrayLike<unknown>, b as ArrayLike<unknown>);
+  if (a instanceof Map) return mapsEqual(a, b as Map<unknown, unknown>);
+  if (a instanceof Set) return setsEqual(a, b as Set<unknown>);
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every(
+    (k) =>
+      Object.hasOwn(b, k) &&
+      valuesEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
+}
+
+function sequencesEqual(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i], b[i])) return false;
+  return true;
+}
+
+function mapsEqual(a: Map<unknown, unknown>, b: Map<unknown, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (!b.has(k) || !valuesEqual(v, b.get(k))) return false;
+  return true;
+}
+
+function setsEqual(a: Set<unknown>, b: Set<unknown>): boolean {
+  if (a.size !== b.size) return false;
+  for (const v of a) if (!b.has(v)) return false;
+  return true;
+}
