@@ -208,6 +208,18 @@ export class FileStorage
     return this.end;
   }
 
+  /**
+   * Group-commit counters since the open: flushes of the file (`fdatasync`)
+   * and transactions made durable by them. More transactions than flushes
+   * means commits shared flushes.
+   */
+  commitStatistics(): { readonly flushes: number; readonly transactions: number } {
+    return {
+      flushes: this.groupCommit.flushCount,
+      transactions: this.groupCommit.transactionCount,
+    };
+  }
+
   registerDB(db: StorageDB): void {
     this.db = db;
   }

@@ -6,7 +6,8 @@
  * to the lock name (`link` fails if the name exists), so no other process
  * ever sees an empty lock. A lock whose process no longer exists (checked
  * with `process.kill(pid, 0)`) was left by a killed writer: it is removed
- * and taken over, so a crash never blocks reopening. A live owner, in this
+ * and taken over, so a crash never blocks reopening (an exited process that
+ * its parent has not reaped yet, a zombie, counts as gone). A live owner, in this
  * process or another, makes the open fail with {@link FileStorageLockError}.
  *
  * Known limit: if the dead owner's pid was reused by an unrelated live
@@ -86,11 +87,26 @@ function isAlive(pid: number): boolean {
   if (pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
     return (error as { code?: unknown }).code === 'EPERM';
   }
+  return !isZombie(pid);
+}
+
+/**
+ * True when `pid` has exited but was not yet reaped by its parent (Linux
+ * `/proc/<pid>/stat` state `Z`): `kill(pid, 0)` still succeeds for it.
+ */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false; // no /proc (not Linux), or the process just went away
+  }
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
 }
 
 function heldLock(path: string): HeldLock {

@@ -239,16 +239,13 @@ export class OidIndex {
   private promote(pageNumber: number): void {
     const page: DensePage = { low: new Uint32Array(PAGE_SIZE), high: undefined, count: 0 };
     const base = pageNumber * PAGE_SIZE;
-    let moved = 0;
     for (let slot = 0; slot < PAGE_SIZE; slot++) {
       const at = this.findSlot(base + slot);
       if (at < 0) continue;
       const value = this.values[at]!;
-      this.removeSlot(at);
+      this.removeSlot(at); // uncounts the entry; setDense counts it again
       this.setDense(page, slot, value);
-      moved++;
     }
-    this.entryCount -= moved; // setDense counted them again
     this.pageHashCounts[pageNumber] = 0;
     while (this.pages.length < pageNumber) this.pages.push(undefined);
     this.pages[pageNumber] = page;
