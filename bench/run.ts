@@ -28,7 +28,15 @@ for (const suite of suites) {
   process.stderr.write(`== ${suite}\n`);
   const child = spawnSync(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', '--expose-gc', join(here, 'run-suite.ts'), suite, ...(quick ? ['--quick'] : [])],
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      '--expose-gc',
+      join(here, 'run-suite.ts'),
+      suite,
+      ...(quick ? ['--quick'] : []),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const lines = child.stdout.trim().split('\n');
@@ -41,10 +49,26 @@ for (const suite of suites) {
 }
 
 const rows = figures.map((f) => {
-  const ratio = f.reference === undefined ? '' : `${((f.better === 'lower' ? f.reference / f.value : f.value / f.reference)).toFixed(2)}x`;
+  const ratio =
+    f.reference === undefined
+      ? ''
+      : `${(f.better === 'lower' ? f.reference / f.value : f.value / f.reference).toFixed(2)}x`;
   const met =
-    f.target === undefined ? '' : (f.better === 'lower' ? f.value <= f.target : f.value >= f.target) ? 'yes' : 'NO';
-  return [f.suite, f.workload, f.variant, `${fmt(f.value)} ${f.unit}`, f.reference === undefined ? '' : fmt(f.reference), ratio, f.target === undefined ? '' : fmt(f.target), met];
+    f.target === undefined
+      ? ''
+      : (f.better === 'lower' ? f.value <= f.target : f.value >= f.target)
+        ? 'yes'
+        : 'NO';
+  return [
+    f.suite,
+    f.workload,
+    f.variant,
+    `${fmt(f.value)} ${f.unit}`,
+    f.reference === undefined ? '' : fmt(f.reference),
+    ratio,
+    f.target === undefined ? '' : fmt(f.target),
+    met,
+  ];
 });
 const header = ['suite', 'workload', 'variant', 'value', 'reference', 'vs ref', 'target', 'met'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -53,5 +77,11 @@ console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const row of rows) console.log(line(row));
 console.log();
-console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, figures }, null, 2));
+console.log(
+  JSON.stringify(
+    { date: new Date().toISOString(), node: process.version, quick, figures },
+    null,
+    2,
+  ),
+);
 if (jsonFile !== undefined) writeFileSync(jsonFile, JSON.stringify(figures, null, 2));

@@ -6,5 +6,8 @@
 import { MappingStorage, type Storage } from 'zodb';
 
 export async function openQuickstartStorage(): Promise<{ storage: Storage; description: string }> {
-  return { storage: new MappingStorage({ name: 'quickstart' }), description: 'in memory (MappingStorage)' };
+  return {
+    storage: new MappingStorage({ name: 'quickstart' }),
+    description: 'in memory (MappingStorage)',
+  };
 }

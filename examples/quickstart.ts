@@ -61,7 +61,9 @@ try {
 console.log(`storage: ${description}`);
 for (const [owner, account] of accounts) console.log(`${owner}: ${account.balance}`);
 const history = db.history(accounts.get('alice') as Account, 3);
-console.log(`alice's account has ${history.length} recent revision(s), last: "${history[0]?.description}"`);
+console.log(
+  `alice's account has ${history.length} recent revision(s), last: "${history[0]?.description}"`,
+);
 
 conn.close();
 await db.close();

@@ -89,7 +89,8 @@ function describeConflict(kind: string, d: ConflictDetails): string {
   const details: string[] = [];
   if (d.oid !== undefined) details.push(`oid ${oidRepr(d.oid)}`);
   if (d.className !== undefined) details.push(`class ${d.className}`);
-  if (d.oldSerial !== undefined) details.push(`serial this txn started with ${tidRepr(d.oldSerial)}`);
+  if (d.oldSerial !== undefined)
+    details.push(`serial this txn started with ${tidRepr(d.oldSerial)}`);
   if (d.committedSerial !== undefined) {
     details.push(`serial currently committed ${tidRepr(d.committedSerial)}`);
   }
@@ -169,7 +170,10 @@ export class UndoError extends POSError {
 export class MultipleUndoErrors extends UndoError {
   readonly errors: readonly UndoError[];
   constructor(errors: readonly UndoError[]) {
-    super(errors.map((e) => e.message).join('; '), errors.flatMap((e) => e.oids));
+    super(
+      errors.map((e) => e.message).join('; '),
+      errors.flatMap((e) => e.oids),
+    );
     this.errors = errors;
   }
 }

@@ -45,7 +45,11 @@ export function writeOid(oid: Oid, out: Uint8Array, offset = 0): void {
 /** Reads an oid from 8 big-endian bytes. Throws RangeError past 2^53. */
 export function readOid(bytes: Uint8Array, offset = 0): Oid {
   const high =
-    ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
+    ((bytes[offset]! << 24) |
+      (bytes[offset + 1]! << 16) |
+      (bytes[offset + 2]! << 8) |
+      bytes[offset + 3]!) >>>
+    0;
   const low =
     ((bytes[offset + 4]! << 24) |
       (bytes[offset + 5]! << 16) |
@@ -80,7 +84,11 @@ export function writeTid(tid: Tid, out: Uint8Array, offset = 0): void {
 /** Reads a tid from 8 big-endian bytes. */
 export function readTid(bytes: Uint8Array, offset = 0): Tid {
   const high =
-    ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
+    ((bytes[offset]! << 24) |
+      (bytes[offset + 1]! << 16) |
+      (bytes[offset + 2]! << 8) |
+      bytes[offset + 3]!) >>>
+    0;
   const low =
     ((bytes[offset + 4]! << 24) |
       (bytes[offset + 5]! << 16) |
@@ -110,7 +118,11 @@ export function tidRepr(tid: Tid): string {
 /** Parses `0x...` hex or decimal into an oid; RangeError on anything else. */
 export function parseOid(text: string): Oid {
   const t = text.trim();
-  const n = /^0x[0-9a-f]+$/i.test(t) ? Number.parseInt(t.slice(2), 16) : /^\d+$/.test(t) ? Number(t) : NaN;
+  const n = /^0x[0-9a-f]+$/i.test(t)
+    ? Number.parseInt(t.slice(2), 16)
+    : /^\d+$/.test(t)
+      ? Number(t)
+      : NaN;
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not an oid: "${text}"`);
   return n;
 }

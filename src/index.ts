@@ -23,16 +23,27 @@
  * @module
  */
 
-export { DB, connection, type DBOptions, type CacheDetailSize, type PackOptions } from './connection/db.js';
+export {
+  DB,
+  connection,
+  type DBOptions,
+  type CacheDetailSize,
+  type PackOptions,
+} from './connection/db.js';
 export { Connection, type OpenOptions } from './connection/connection.js';
-export { Root } from './connection/builtin-classes.js';
+export { Root, type UntypedRoot } from './connection/builtin-classes.js';
 export type { TransactionManagerLike } from './connection/db-internals.js';
 export type { CacheStats } from './connection/object-cache.js';
 
 export { Persistent, PersistentMapping, PersistentList, isPersistent } from './persistent/index.js';
 export type { PersistentObject, PersistentStatus } from './persistent/index.js';
 
-export { registerClass, register, ClassRegistry, defaultRegistry } from './serialize/class-registry.js';
+export {
+  registerClass,
+  register,
+  ClassRegistry,
+  defaultRegistry,
+} from './serialize/class-registry.js';
 
 export { MappingStorage } from './storage/mapping/index.js';
 export type {

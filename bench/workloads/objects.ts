@@ -7,7 +7,14 @@
  * cold read 59,000/s, hot read 4.9M/s; FileStorage add 44,000/s, update
  * 36,000/s, small commits ~2,000/s, cold read 61,000/s.
  */
-import { DB, Persistent, PersistentList, PersistentMapping, TransactionManager, registerClass } from 'zodb';
+import {
+  DB,
+  Persistent,
+  PersistentList,
+  PersistentMapping,
+  TransactionManager,
+  registerClass,
+} from 'zodb';
 import type { Storage } from 'zodb';
 import type { BenchReporter } from '../reporter.js';
 
@@ -28,7 +35,9 @@ export interface ObjectWorkloadOptions {
   transactions: number;
   objectsPerTransaction: number;
   smallCommits: number;
-  references?: Partial<Record<'add' | 'update' | 'small commits' | 'cold read' | 'warm read' | 'hot read', number>>;
+  references?: Partial<
+    Record<'add' | 'update' | 'small commits' | 'cold read' | 'warm read' | 'hot read', number>
+  >;
   /** Multiplier of the reference that is the target (default 3). */
   targetFactor?: number;
 }
@@ -38,13 +47,20 @@ function seconds(start: number): number {
 }
 
 /** Runs add, update, small commits, cold/warm/hot read on one storage kind. */
-export async function runObjectWorkloads(reporter: BenchReporter, o: ObjectWorkloadOptions): Promise<void> {
+export async function runObjectWorkloads(
+  reporter: BenchReporter,
+  o: ObjectWorkloadOptions,
+): Promise<void> {
   const storage = await o.makeStorage();
   const db = new DB(storage, { cacheSize: o.transactions * o.objectsPerTransaction + 1000 });
   const tm = new TransactionManager();
   const conn = db.open({ transactionManager: tm });
   const factor = o.targetFactor ?? 3;
-  const record = (workload: keyof NonNullable<ObjectWorkloadOptions['references']>, value: number, hotFactor?: number) => {
+  const record = (
+    workload: keyof NonNullable<ObjectWorkloadOptions['references']>,
+    value: number,
+    hotFactor?: number,
+  ) => {
     const reference = o.references?.[workload];
     reporter.record({
       suite: 'objects',
@@ -124,10 +140,22 @@ export function runAttributeAccess(reporter: BenchReporter): void {
     let sum = 0;
     let start = performance.now();
     for (let i = 0; i < n; i++) sum += target.count;
-    reporter.record({ suite: 'objects', workload: 'attribute get', variant: label, value: n / seconds(start), unit: 'gets/s' });
+    reporter.record({
+      suite: 'objects',
+      workload: 'attribute get',
+      variant: label,
+      value: n / seconds(start),
+      unit: 'gets/s',
+    });
     start = performance.now();
     for (let i = 0; i < n; i++) target.count = i;
-    reporter.record({ suite: 'objects', workload: 'attribute set', variant: label, value: n / seconds(start), unit: 'sets/s' });
+    reporter.record({
+      suite: 'objects',
+      workload: 'attribute set',
+      variant: label,
+      value: n / seconds(start),
+      unit: 'sets/s',
+    });
     return sum;
   };
   measure('plain object', plain);

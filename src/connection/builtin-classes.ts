@@ -19,8 +19,18 @@ export class Root extends Persistent {
   [name: string]: unknown;
 }
 
+/**
+ * The root type when `db.open()` is not given one: any attribute, any value,
+ * so untyped code (and the tutorial) reads naturally. Pass your own shape to
+ * `db.open<MyRoot>()` for checked access.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberate: the untyped default
+export type UntypedRoot = Record<string, any>;
+
 registerClass(Root, 'zodb.Root');
 registerClass(PersistentMapping, 'zodb.PersistentMapping', {
   aliases: ['persistent.mapping.PersistentMapping'],
 });
-registerClass(PersistentList, 'zodb.PersistentList', { aliases: ['persistent.list.PersistentList'] });
+registerClass(PersistentList, 'zodb.PersistentList', {
+  aliases: ['persistent.list.PersistentList'],
+});

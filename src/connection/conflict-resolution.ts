@@ -61,7 +61,10 @@ export function resolveConflict(
     merged = instance._p_resolveConflict(old.state, saved.state, next.state);
   } catch (error) {
     if (error instanceof ConflictError) throw error;
-    return fail(`_p_resolveConflict failed: ${error instanceof Error ? error.message : String(error)}`, error);
+    return fail(
+      `_p_resolveConflict failed: ${error instanceof Error ? error.message : String(error)}`,
+      error,
+    );
   }
   return encodeRecord(next.className, merged, { registry, persistentRef: () => undefined });
 }

@@ -21,7 +21,11 @@ export interface SavepointHost {
   registered(): PersistentObject[];
   added(): Map<Oid, PersistentObject>;
   readCurrents(): Map<Oid, Tid>;
-  restore(registered: PersistentObject[], added: Map<Oid, PersistentObject>, readCurrents: Map<Oid, Tid>): void;
+  restore(
+    registered: PersistentObject[],
+    added: Map<Oid, PersistentObject>,
+    readCurrents: Map<Oid, Tid>,
+  ): void;
   writer(): ObjectWriter;
   decode(data: Uint8Array): { state: unknown };
   discardChanges(obj: PersistentObject): void;

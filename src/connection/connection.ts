@@ -43,6 +43,7 @@ import { ObjectCache } from './object-cache.js';
 import type { CacheStats } from './object-cache.js';
 import { ObjectWriter } from './object-writer.js';
 import { Root } from './builtin-classes.js';
+import type { UntypedRoot } from './builtin-classes.js';
 
 /** Pending invalidations beyond this many oids flush the whole cache instead. */
 const INVALIDATIONS_MAX = 100_000;
@@ -72,7 +73,7 @@ export interface OpenOptions {
  *
  * @typeParam R - the shape of the root object's attributes.
  */
-export class Connection<R extends object = Record<string, any>>
+export class Connection<R extends object = UntypedRoot>
   implements SavepointDataManager, Synchronizer
 {
   /** The database this connection belongs to. */
@@ -98,10 +99,14 @@ export class Connection<R extends object = Record<string, any>>
   private closeCallbacks: (() => void)[] = [];
 
   /** @internal Use `db.open()`. */
-  constructor(db: DBInternals, storage: Storage, options: Required<Pick<OpenOptions, 'cacheSize' | 'cacheSizeBytes'>> & {
-    transactionManager: TransactionManagerLike;
-    historicalAt?: Tid | undefined;
-  }) {
+  constructor(
+    db: DBInternals,
+    storage: Storage,
+    options: Required<Pick<OpenOptions, 'cacheSize' | 'cacheSizeBytes'>> & {
+      transactionManager: TransactionManagerLike;
+      historicalAt?: Tid | undefined;
+    },
+  ) {
     this.db = db;
     this.registry = db.registry;
     this.storage = storage;
@@ -209,7 +214,8 @@ export class Connection<R extends object = Record<string, any>>
    */
   add(obj: object): void {
     this.checkOpen();
-    if (!isPersistent(obj)) throw new TypeError('only persistent objects can be added to a connection');
+    if (!isPersistent(obj))
+      throw new TypeError('only persistent objects can be added to a connection');
     const slot = slotOf(obj);
     if (slot.jar === this) return;
     if (slot.jar !== undefined) {
@@ -249,7 +255,8 @@ export class Connection<R extends object = Record<string, any>>
     const oids: Oid[] = [];
     const collect = (item: Oid | object): void => {
       if (typeof item === 'number') oids.push(item);
-      else if (isPersistent(item) && slotOf(item).oid !== undefined) oids.push(slotOf(item).oid as Oid);
+      else if (isPersistent(item) && slotOf(item).oid !== undefined)
+        oids.push(slotOf(item).oid as Oid);
       else if (Symbol.iterator in item) for (const x of item as Iterable<Oid | object>) collect(x);
     };
     for (const item of items) collect(item);
@@ -395,7 +402,9 @@ export class Connection<R extends object = Record<string, any>>
   async tpcBegin(txn: Transaction): Promise<void> {
     this.checkWritable();
     if (this.db.undoJoined(txn)) {
-      throw new UndoError('an undo must be committed in a transaction of its own, without other changes');
+      throw new UndoError(
+        'an undo must be committed in a transaction of its own, without other changes',
+      );
     }
     await this.storage.tpcBegin(txn);
   }
@@ -428,7 +437,8 @@ export class Connection<R extends object = Record<string, any>>
   /** @internal */
   async tpcVote(txn: Transaction): Promise<void> {
     const resolved = await this.storage.tpcVote(txn);
-    if (this.committing !== undefined) for (const oid of resolved) this.committing.resolved.add(oid);
+    if (this.committing !== undefined)
+      for (const oid of resolved) this.committing.resolved.add(oid);
   }
 
   /** @internal */
@@ -578,4 +588,3 @@ export class Connection<R extends object = Record<string, any>>
     return `<Connection ${this.id}${this.historicalAt === undefined ? '' : ' historical'} of ${this.storage.name}>`;
   }
 }
-

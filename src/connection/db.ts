@@ -14,7 +14,13 @@ import { isPersistent, slotOf } from '../persistent/slot.js';
 import type { ClassRegistry } from '../serialize/class-registry.js';
 import { defaultRegistry } from '../serialize/class-registry.js';
 import { referencesOf } from '../serialize/index.js';
-import type { HistoryEntry, Storage, StorageDB, UndoLogEntry, UndoStorage } from '../storage/interfaces.js';
+import type {
+  HistoryEntry,
+  Storage,
+  StorageDB,
+  UndoLogEntry,
+  UndoStorage,
+} from '../storage/interfaces.js';
 import { isUndoStorage } from '../storage/interfaces.js';
 import { MappingStorage } from '../storage/mapping/mapping-storage.js';
 import { TimeStamp } from '../timestamp.js';
@@ -26,6 +32,7 @@ import { Connection } from './connection.js';
 import type { OpenOptions } from './connection.js';
 import type { DBInternals, TransactionManagerLike } from './db-internals.js';
 import { ConnectionPool } from './connection-pool.js';
+import type { UntypedRoot } from './builtin-classes.js';
 import { UndoDataManager } from './undo-data-manager.js';
 
 /** Options of `new DB()`, with ZODB's defaults. */
@@ -117,7 +124,7 @@ export class DB implements StorageDB, DBInternals {
    * Opens a connection (from the pool when one is free). With `at` or
    * `before`, a read-only historical connection.
    */
-  open<R extends object = Record<string, any>>(options: OpenOptions = {}): Connection<R> {
+  open<R extends object = UntypedRoot>(options: OpenOptions = {}): Connection<R> {
     this.checkOpen();
     const manager = options.transactionManager ?? defaultManager;
     const at = this.historicalTid(options);
@@ -126,7 +133,9 @@ export class DB implements StorageDB, DBInternals {
       new Connection<R>(this, this.storage, {
         transactionManager: manager,
         historicalAt: at,
-        cacheSize: options.cacheSize ?? (at === undefined ? this.pool.cacheSize : this.pool.historicalCacheSize),
+        cacheSize:
+          options.cacheSize ??
+          (at === undefined ? this.pool.cacheSize : this.pool.historicalCacheSize),
         cacheSizeBytes:
           options.cacheSizeBytes ??
           (at === undefined ? this.pool.cacheSizeBytes : this.pool.historicalCacheSizeBytes),
@@ -142,7 +151,7 @@ export class DB implements StorageDB, DBInternals {
    * Runs `fn` in a transaction of its own with a fresh connection, commits,
    * and retries on conflicts (`attempts`, default 1). Resolves with `fn`'s result.
    */
-  async transaction<T, R extends object = Record<string, any>>(
+  async transaction<T, R extends object = UntypedRoot>(
     fn: (connection: Connection<R>, txn: Transaction) => T | Promise<T>,
     options: { note?: string; attempts?: number; user?: string } = {},
   ): Promise<T> {
@@ -197,7 +206,15 @@ export class DB implements StorageDB, DBInternals {
     newData: Uint8Array,
     committedData: Uint8Array,
   ): Uint8Array {
-    return resolveConflict(this.storage, this.registry, oid, committedSerial, oldSerial, newData, committedData);
+    return resolveConflict(
+      this.storage,
+      this.registry,
+      oid,
+      committedSerial,
+      oldSerial,
+      newData,
+      committedData,
+    );
   }
 
   // -------------------------------------------------------------------------
@@ -302,7 +319,8 @@ export class DB implements StorageDB, DBInternals {
     for (const connection of this.pool.all()) {
       for (const obj of connection.cachedObjects()) {
         if (obj._p_changed === null) continue;
-        const cls = Object.getPrototypeOf(slotOf(obj).target).constructor as abstract new () => object;
+        const cls = Object.getPrototypeOf(slotOf(obj).target)
+          .constructor as abstract new () => object;
         const name = this.registry.nameOf(cls) ?? cls.name;
         counts.set(name, (counts.get(name) ?? 0) + 1);
       }
@@ -350,7 +368,8 @@ export class DB implements StorageDB, DBInternals {
   }
   setCacheSize(n: number): void {
     this.pool.cacheSize = n;
-    for (const connection of this.pool.all()) if (connection.historicalAt === undefined) connection.cacheSize = n;
+    for (const connection of this.pool.all())
+      if (connection.historicalAt === undefined) connection.cacheSize = n;
   }
 
   /** Default cache target (bytes) of connections; setting it updates existing ones. */
@@ -399,7 +418,10 @@ export class DB implements StorageDB, DBInternals {
     const cls = this.registry.classFor(className);
     if (cls === undefined) throw new UnknownClassError(className, `object ${oidRepr(oid)}`);
     if (!(cls.prototype instanceof Persistent)) {
-      throw new UnknownClassError(className, `object ${oidRepr(oid)}: registered class is not persistent`);
+      throw new UnknownClassError(
+        className,
+        `object ${oidRepr(oid)}: registered class is not persistent`,
+      );
     }
     return cls as unknown as typeof Persistent;
   }
@@ -412,7 +434,9 @@ export class DB implements StorageDB, DBInternals {
     if (value === undefined) return undefined;
     const tid = value instanceof Date ? TimeStamp.fromDate(value).value : value;
     if (value instanceof Date && value.getTime() > Date.now()) {
-      throw new RangeError(`db.open(): cannot open a historical connection in the future (${value.toISOString()})`);
+      throw new RangeError(
+        `db.open(): cannot open a historical connection in the future (${value.toISOString()})`,
+      );
     }
     return options.before !== undefined ? tid - 1n : tid;
   }
@@ -427,12 +451,14 @@ export class DB implements StorageDB, DBInternals {
   private oidOf(value: Oid | object): Oid {
     if (typeof value === 'number') return value;
     const oid = isPersistent(value) ? slotOf(value).oid : undefined;
-    if (oid === undefined) throw new POSKeyError(-1, undefined, 'the object has no oid (never committed)');
+    if (oid === undefined)
+      throw new POSKeyError(-1, undefined, 'the object has no oid (never committed)');
     return oid;
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new StorageError(`database ${this.databaseName} (${this.storage.name}) is closed`);
+    if (this.closed)
+      throw new StorageError(`database ${this.databaseName} (${this.storage.name}) is closed`);
   }
 }
 
@@ -443,7 +469,7 @@ export type { TransactionManagerLike };
  * Opens a database on `storage` (null: in memory) and returns a connection;
  * closing the connection closes the database (ZODB's `ZODB.connection()`).
  */
-export function connection<R extends object = Record<string, any>>(
+export function connection<R extends object = UntypedRoot>(
   storage: Storage | null = null,
   options: DBOptions & OpenOptions = {},
 ): Connection<R> {

@@ -150,7 +150,11 @@ export class ObjectCache {
 
   stats(): CacheStats {
     this.dropGhosts();
-    return { size: this.byOid.size, nonGhostCount: this.active.size, estimatedBytes: this.activeBytes };
+    return {
+      size: this.byOid.size,
+      nonGhostCount: this.active.size,
+      estimatedBytes: this.activeBytes,
+    };
   }
 
   private ghost(obj: PersistentObject): void {

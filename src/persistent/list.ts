@@ -197,7 +197,9 @@ export class PersistentList<T = unknown> extends Persistent implements Iterable<
 
   lastIndexOf(value: T, fromIndex?: number): number {
     this._p_activate();
-    return fromIndex === undefined ? this.data.lastIndexOf(value) : this.data.lastIndexOf(value, fromIndex);
+    return fromIndex === undefined
+      ? this.data.lastIndexOf(value)
+      : this.data.lastIndexOf(value, fromIndex);
   }
 
   includes(value: T, fromIndex?: number): boolean {

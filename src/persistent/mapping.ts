@@ -145,7 +145,8 @@ export class PersistentMapping<K = unknown, V = unknown> extends Persistent impl
   override __setstate__(state: unknown): void {
     const s = state as { data?: unknown } | null;
     const data = s?.data;
-    this.data = data instanceof Map ? (data as Map<K, V>) : new Map(toEntries(data as Record<string, V>));
+    this.data =
+      data instanceof Map ? (data as Map<K, V>) : new Map(toEntries(data as Record<string, V>));
   }
 }
 

@@ -20,7 +20,12 @@ import { ConnectionStateError, ZODBError } from '../errors.js';
 import type { Oid, Tid } from '../ids.js';
 import { ZERO_TID, oidRepr } from '../ids.js';
 import { TimeStamp } from '../timestamp.js';
-import type { PersistentJar, PersistentObject, PersistentStateCode, PersistentStatus } from './interfaces.js';
+import type {
+  PersistentJar,
+  PersistentObject,
+  PersistentStateCode,
+  PersistentStatus,
+} from './interfaces.js';
 import { CHANGED, GHOST, UPTODATE } from './interfaces.js';
 import {
   SLOT,
@@ -143,7 +148,6 @@ export class Persistent implements PersistentObject {
     const slot = installSlot(this);
     const wrapped = (new.target as typeof Persistent)._p_wrap(this) as PersistentObject;
     slot.proxy = wrapped;
-    // eslint-disable-next-line no-constructor-return
     return wrapped as this;
   }
 
@@ -286,7 +290,9 @@ export class Persistent implements PersistentObject {
   __setstate__(state: unknown): void {
     if (state === null || state === undefined) return;
     if (typeof state !== 'object') {
-      throw new TypeError(`cannot set the state of a ${this.constructor.name} from a ${typeof state}`);
+      throw new TypeError(
+        `cannot set the state of a ${this.constructor.name} from a ${typeof state}`,
+      );
     }
     Object.assign(this[SLOT].target, state);
   }
@@ -315,7 +321,12 @@ export function newGhost(cls: typeof Persistent, oid: Oid, jar: PersistentJar): 
  *
  * @internal
  */
-export function installState(obj: PersistentObject, state: unknown, serial: Tid, size: number): void {
+export function installState(
+  obj: PersistentObject,
+  state: unknown,
+  serial: Tid,
+  size: number,
+): void {
   const slot = slotOf(obj);
   const raw = slot.target as Persistent;
   try {

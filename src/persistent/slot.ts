@@ -111,7 +111,12 @@ export function isSpecialName(key: string): boolean {
 
 /** True for `_v_` names. */
 export function isVolatileName(key: string): boolean {
-  return key.length > 2 && key.charCodeAt(0) === 95 && key.charCodeAt(1) === 118 && key.charCodeAt(2) === 95;
+  return (
+    key.length > 2 &&
+    key.charCodeAt(0) === 95 &&
+    key.charCodeAt(1) === 118 &&
+    key.charCodeAt(2) === 95
+  );
 }
 
 /**

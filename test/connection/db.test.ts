@@ -47,10 +47,13 @@ describe('the connection pool', () => {
 describe('db.transaction()', () => {
   it('commits what the function did and returns its result', async () => {
     const db = new DB(null);
-    const result = await db.transaction((conn) => {
-      conn.root.n = 41;
-      return 'done';
-    }, { note: 'set n' });
+    const result = await db.transaction(
+      (conn) => {
+        conn.root.n = 41;
+        return 'done';
+      },
+      { note: 'set n' },
+    );
     expect(result).toBe('done');
     expect(await db.transaction((conn) => conn.root.n)).toBe(41);
     await db.close();

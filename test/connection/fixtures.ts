@@ -28,7 +28,11 @@ export class Counter extends Persistent {
   hit(): void {
     this.count = this.count + 1;
   }
-  _p_resolveConflict(oldState: { count: number }, savedState: { count: number }, newState: { count: number }) {
+  _p_resolveConflict(
+    oldState: { count: number },
+    savedState: { count: number },
+    newState: { count: number },
+  ) {
     const savedDiff = savedState.count - oldState.count;
     const newDiff = newState.count - oldState.count;
     return { ...newState, count: oldState.count + savedDiff + newDiff };

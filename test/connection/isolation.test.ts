@@ -90,7 +90,10 @@ describe('historical connections', () => {
 
   it('refuse changes with ReadOnlyHistoryError', async () => {
     const { db } = await setup();
-    const conn = db.open({ at: db.lastTransaction(), transactionManager: new TransactionManager() });
+    const conn = db.open({
+      at: db.lastTransaction(),
+      transactionManager: new TransactionManager(),
+    });
     const account = conn.root.account as Account;
     expect(() => account.deposit(1)).toThrow(ReadOnlyHistoryError);
     expect(account.balance).toBe(0);

@@ -30,7 +30,9 @@ describe('the tutorial', () => {
     await transaction.commit();
 
     const tm = new TransactionManager();
-    const other = db.open<{ accounts: PersistentMapping<string, Account> }>({ transactionManager: tm });
+    const other = db.open<{ accounts: PersistentMapping<string, Account> }>({
+      transactionManager: tm,
+    });
     const loaded = other.root.accounts.get('account-1');
     expect(loaded).toBeInstanceOf(Account);
     expect(loaded?.balance).toBe(70);
@@ -77,19 +79,35 @@ describe('the object life cycle walk-through', () => {
 
     const conn = connection(null);
     conn.add(book);
-    expect([book._p_changed, book._p_oid !== undefined, book._p_serial === ZERO_TID]).toEqual([false, true, true]);
+    expect([book._p_changed, book._p_oid !== undefined, book._p_serial === ZERO_TID]).toEqual([
+      false,
+      true,
+      true,
+    ]);
 
     await transaction.commit();
-    expect([book._p_changed, book._p_oid !== undefined, book._p_serial === ZERO_TID]).toEqual([false, true, false]);
+    expect([book._p_changed, book._p_oid !== undefined, book._p_serial === ZERO_TID]).toEqual([
+      false,
+      true,
+      false,
+    ]);
 
     book.title = 'ZODB Explained';
-    expect([book._p_changed, book._p_oid !== undefined, book._p_serial === ZERO_TID]).toEqual([true, true, false]);
+    expect([book._p_changed, book._p_oid !== undefined, book._p_serial === ZERO_TID]).toEqual([
+      true,
+      true,
+      false,
+    ]);
 
     await transaction.abort();
     expect([book._p_changed, book._p_oid !== undefined]).toEqual([null, true]);
 
     expect(book.title).toBe('ZODB');
-    expect([book._p_changed, book._p_oid !== undefined, book._p_serial === ZERO_TID]).toEqual([false, true, false]);
+    expect([book._p_changed, book._p_oid !== undefined, book._p_serial === ZERO_TID]).toEqual([
+      false,
+      true,
+      false,
+    ]);
 
     book._p_changed = null;
     expect([book._p_changed, book._p_oid !== undefined]).toEqual([null, true]);
@@ -278,7 +296,10 @@ describe('the chat application retry loop', () => {
     }
     expect(attempts).toBe(2);
     const reader = db.open({ transactionManager: new TransactionManager() });
-    expect((reader.root.messages as PersistentList<string>).toArray()).toEqual(['from a', 'from b']);
+    expect((reader.root.messages as PersistentList<string>).toArray()).toEqual([
+      'from a',
+      'from b',
+    ]);
     await db.close();
   });
 });

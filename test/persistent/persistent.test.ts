@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Persistent, PersistentList, PersistentMapping, GHOST, UPTODATE, CHANGED } from '../../src/persistent/index.js';
+import {
+  Persistent,
+  PersistentList,
+  PersistentMapping,
+  GHOST,
+  UPTODATE,
+  CHANGED,
+} from '../../src/persistent/index.js';
 import type { PersistentJar, PersistentObject } from '../../src/persistent/index.js';
 import { installState, newGhost } from '../../src/persistent/persistent.js';
 
@@ -298,7 +305,13 @@ describe('PersistentList', () => {
 
   it('slices and other derived sequences are plain arrays', () => {
     const list = new PersistentList([3, 1, 2]);
-    for (const derived of [list.slice(1), list.map((x) => x), list.filter(() => true), list.concat([4]), list.toSorted()]) {
+    for (const derived of [
+      list.slice(1),
+      list.map((x) => x),
+      list.filter(() => true),
+      list.concat([4]),
+      list.toSorted(),
+    ]) {
       expect(Array.isArray(derived)).toBe(true);
       expect(derived).not.toBeInstanceOf(PersistentList);
     }
