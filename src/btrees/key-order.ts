@@ -162,7 +162,7 @@ export function describeValue(value: unknown): string {
       const ctor = (value as { constructor?: { name?: unknown } }).constructor;
       const name = typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'Object';
       if (value instanceof Date) return 'an invalid Date';
-      return `a ${name}`;
+      return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
     }
   }
 }

@@ -1,0 +1,62 @@
+/** Iteration, and what happens when keys are added or removed during it. */
+import { describe, expect, it } from 'vitest';
+import { BucketChangedSizeError, IIBTree, IISet, IITreeSet, OOBTree } from '../../src/btrees/index.js';
+
+describe('iteration', () => {
+  it('iterating a mapping yields [key, value] entries in key order; a set yields keys', () => {
+    expect([...new IIBTree([[2, 20], [1, 10]])]).toEqual([
+      [1, 10],
+      [2, 20],
+    ]);
+    expect([...new IITreeSet([3, 1, 2])]).toEqual([1, 2, 3]);
+  });
+
+  it('replacing values while iterating is allowed', () => {
+    const t = new IIBTree(Array.from({ length: 500 }, (_, i) => [i, i] as [number, number]));
+    for (const [k, v] of t) t.set(k, v * 2);
+    expect([...t.values()].slice(0, 3)).toEqual([0, 2, 4]);
+  });
+
+  it('removing keys during iteration throws BucketChangedSizeError at the next step', () => {
+    const s = new IISet(Array.from({ length: 10 }, (_, i) => i));
+    const seen: number[] = [];
+    const run = () => {
+      for (const i of s) {
+        seen.push(i);
+        s.remove(i);
+      }
+    };
+    expect(run).toThrow(BucketChangedSizeError);
+    expect(seen).toEqual([0]);
+  });
+
+  it('adding keys to a BTree during iteration throws at the next step', () => {
+    const t = new OOBTree<string, number>([
+      ['a', 1],
+      ['c', 3],
+    ]);
+    const it = t.keys()[Symbol.iterator]();
+    expect(it.next().value).toBe('a');
+    t.set('b', 2);
+    let error: unknown;
+    try {
+      it.next();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BucketChangedSizeError);
+    expect(error).toMatchObject({ expectedSize: 2, actualSize: 3, structure: 'OOBucket' });
+  });
+
+  it('iterating over a copy of the keys is the safe way to remove them', () => {
+    const s = new IISet(Array.from({ length: 10 }, (_, i) => i));
+    for (const i of [...s.keys()]) s.remove(i);
+    expect(s.size).toBe(0);
+  });
+
+  it('an iterator over an empty range is done at once', () => {
+    const t = new IIBTree();
+    expect(t.keys()[Symbol.iterator]().next()).toEqual({ value: undefined, done: true });
+    expect([...new IIBTree([[1, 1]]).keys({ min: 2 })]).toEqual([]);
+  });
+});
