@@ -50,7 +50,11 @@ export interface PackAnalysis {
   readonly packPos: number;
   /** Number of transactions before the pack point. */
   readonly transactionsBefore: number;
-  /** True when every transaction before the pack point is already packed. */
+  /**
+   * True when packing would change nothing: every transaction before the
+   * pack point is already packed and every object current at the pack time
+   * is kept.
+   */
   readonly redundant: boolean;
   readonly current: OidIndex;
   readonly deletedAtPack: OidIndex;
@@ -125,13 +129,28 @@ export async function analyzeForPack(
   return {
     packPos,
     transactionsBefore,
-    redundant: !unpacked,
+    redundant: !unpacked && !removesObjects(current, deletedAtPack, writtenAfter, reachable),
     current,
     deletedAtPack,
     writtenAfter,
     keepPositions,
     reachable,
   };
+}
+
+/** True when some object existing at the pack time would be removed. */
+function removesObjects(
+  current: OidIndex,
+  deletedAtPack: OidIndex,
+  writtenAfter: OidIndex,
+  reachable: OidIndex | undefined,
+): boolean {
+  let removes = false;
+  current.forEach((oid) => {
+    if (deletedAtPack.has(oid)) removes ||= !writtenAfter.has(oid);
+    else if (reachable !== undefined) removes ||= !reachable.has(oid);
+  });
+  return removes;
 }
 
 /** The set of oids reachable from `roots` through the revisions current at the pack time. */

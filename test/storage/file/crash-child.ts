@@ -32,7 +32,7 @@ for (let n = 0; ; n++) {
   for (let i = 0; i < writes; i++) {
     const oid = random(OBJECTS);
     const serial = storage.loadAt(oid, MAX_TID)?.serial ?? ZERO_TID;
-    const data = new Uint8Array(1 + random(4000)).fill(n & 0xff);
+    const data = new Uint8Array(1 + random(1500)).fill(n & 0xff);
     storage.store(oid, serial, data, txn);
   }
   await storage.tpcVote(txn);
