@@ -45,7 +45,16 @@ export {
   defaultRegistry,
 } from './serialize/class-registry.js';
 
-export { MappingStorage } from './storage/mapping/index.js';
+export { MappingStorage, type MappingStorageOptions } from './storage/mapping/index.js';
+export {
+  FileStorage,
+  type FileStorageOptions,
+  checkDataFile,
+  recoverFileStorage,
+} from './storage/file/index.js';
+export type { CheckFinding, RecoveryOptions, RecoveryReport } from './storage/file/index.js';
+export { DemoStorage, type DemoStorageOptions } from './storage/demo/index.js';
+
 export type {
   Storage,
   StorageDB,

@@ -22,6 +22,7 @@ import type {
   UndoStorage,
 } from '../storage/interfaces.js';
 import { isUndoStorage } from '../storage/interfaces.js';
+import { FileStorage } from '../storage/file/file-storage.js';
 import { MappingStorage } from '../storage/mapping/mapping-storage.js';
 import { TimeStamp } from '../timestamp.js';
 import { manager as defaultManager } from '../transaction/index.js';
@@ -79,7 +80,8 @@ export interface PackOptions {
 }
 
 /**
- * A database. `new DB(storage)` with any storage, or `new DB(null)` for an
+ * A database. `new DB(storage)` with any storage, `new DB('Data.fs')` for a
+ * FileStorage at that path (created if missing), or `new DB(null)` for an
  * in-memory `MappingStorage`.
  *
  * @example
@@ -99,8 +101,13 @@ export class DB implements StorageDB, DBInternals {
   private readonly undoing = new Map<Transaction, UndoDataManager>();
   private closed = false;
 
-  constructor(storage: Storage | null = null, options: DBOptions = {}) {
-    this.storage = storage ?? new MappingStorage();
+  constructor(storage: Storage | string | null = null, options: DBOptions = {}) {
+    this.storage =
+      storage === null
+        ? new MappingStorage()
+        : typeof storage === 'string'
+          ? new FileStorage(storage)
+          : storage;
     this.registry = options.registry ?? defaultRegistry;
     this.databaseName = options.databaseName ?? 'unnamed';
     this.largeRecordSize = options.largeRecordSize ?? 16 * 1024 * 1024;
@@ -466,11 +473,11 @@ export class DB implements StorageDB, DBInternals {
 export type { TransactionManagerLike };
 
 /**
- * Opens a database on `storage` (null: in memory) and returns a connection;
+ * Opens a database on `storage` (a path: FileStorage; null: in memory) and returns a connection;
  * closing the connection closes the database (ZODB's `ZODB.connection()`).
  */
 export function connection<R extends object = UntypedRoot>(
-  storage: Storage | null = null,
+  storage: Storage | string | null = null,
   options: DBOptions & OpenOptions = {},
 ): Connection<R> {
   const db = new DB(storage, options);
