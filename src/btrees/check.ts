@@ -41,32 +41,27 @@ class Checker {
 
   node(node: Node, path: string, bounds: Bounds, depth: number): void {
     node._p_activate();
-    if (node._isLeaf) this.leaf(node, path, bounds, depth);
-    else this.inner(node, path, bounds, depth);
+    if (node._isLeaf) return this.leaf(node, path, bounds, depth);
+    if (depth > 0 && !node._inner) this.report(path, 'is an internal node not marked as one');
+    this.inner(node, path, bounds, depth);
   }
 
   private inner(node: TreeNode, path: string, bounds: Bounds, depth: number): void {
+    // Keep the arrays: loading a child may ghost this node when the cache is tiny.
     const len = node._len;
-    if (node._children.length !== len)
-      this.report(path, `has ${node._children.length} children but a count of ${len}`);
+    const children = node._children;
+    const keys = node._keys;
+    if (children.length !== len)
+      this.report(path, `has ${children.length} children but a count of ${len}`);
     if (len === 0) return this.report(path, 'is an empty internal node');
-    this.orderedKeys(node._keys, len - 1, path, 'separator key', bounds);
-    const leafChildren = node._children.filter((c) => c._isLeaf).length;
+    this.orderedKeys(keys, len - 1, path, 'separator key', bounds);
+    const leafChildren = children.filter((c) => c._isLeaf).length;
     if (leafChildren !== 0 && leafChildren !== len)
       this.report(path, 'mixes bucket and node children');
     for (let i = 0; i < len; i++) {
-      const child = node._children[i]!;
-      if (!child._isLeaf && !child._inner)
-        this.report(`${path}/${i}`, 'is an internal node not marked as one');
-      this.node(
-        child,
-        `${path}/${i}`,
-        {
-          lo: i === 0 ? bounds.lo : { key: node._keys[i - 1] },
-          hi: i === len - 1 ? bounds.hi : { key: node._keys[i] },
-        },
-        depth + 1,
-      );
+      const lo = i === 0 ? bounds.lo : { key: keys[i - 1] };
+      const hi = i === len - 1 ? bounds.hi : { key: keys[i] };
+      this.node(children[i]!, `${path}/${i}`, { lo, hi }, depth + 1);
     }
   }
 

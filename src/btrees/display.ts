@@ -88,9 +88,11 @@ function walk(
     return;
   }
   out.push(`${indent}${label}${treeLine(node)}`);
-  for (let i = 0; i < node._len; i++) {
-    if (i > 0) out.push(`${indent}  key ${formatItem(node._keys[i - 1])}`);
-    walk(node._children[i]!, `${indent}  `, `[${i}] `, options, out);
+  // Keep the arrays: loading a child may ghost this node when the cache is tiny.
+  const { _children: children, _keys: keys, _len: len } = node;
+  for (let i = 0; i < len; i++) {
+    if (i > 0) out.push(`${indent}  key ${formatItem(keys[i - 1])}`);
+    walk(children[i]!, `${indent}  `, `[${i}] `, options, out);
   }
 }
 

@@ -12,19 +12,34 @@ import type { DataType, DataTypeLetter } from './data-types.js';
 import type { FamilyInfo, FamilyName } from './family-info.js';
 import { multiunionIn } from './multiunion.js';
 import { NODE_SIZES } from './node-sizes.js';
-import type { difference, intersection, union } from './set-operations.js';
+import type { Bucket } from './bucket.js';
+import type { MappingBase } from './mapping-base.js';
+import type { KeySource } from './sorted-items.js';
 import { differenceIn, intersectionIn, unionIn } from './set-operations.js';
 import type { weightedIntersection, weightedUnion } from './weighted-operations.js';
 import { weightedIntersectionIn, weightedUnionIn } from './weighted-operations.js';
 
-/** The module functions every family has (results in this family). */
+/**
+ * The module functions every family has. Unlike the top-level functions,
+ * they also accept plain iterables of keys for both arguments, and their
+ * results are always of this family.
+ */
 export interface FamilyOperations {
-  /** See {@link difference}. */
-  readonly difference: typeof difference;
-  /** See {@link union}. */
-  readonly union: typeof union;
-  /** See {@link intersection}. */
-  readonly intersection: typeof intersection;
+  /** See the top-level `difference`. */
+  difference<C extends CollectionBase<unknown>>(c1: C, c2: null): C;
+  difference<K, V>(c1: MappingBase<K, V>, c2: KeySource<K>): Bucket<K, V>;
+  difference<K>(c1: KeySource<K>, c2: KeySource<K>): BucketSet<K>;
+  difference(c1: null, c2: unknown): null;
+  /** See the top-level `union`. */
+  union<C extends CollectionBase<unknown>>(c1: C, c2: null): C;
+  union<C extends CollectionBase<unknown>>(c1: null, c2: C): C;
+  union<K>(c1: KeySource<K>, c2: KeySource<K>): BucketSet<K>;
+  union(c1: null, c2: null): null;
+  /** See the top-level `intersection`. */
+  intersection<C extends CollectionBase<unknown>>(c1: C, c2: null): C;
+  intersection<C extends CollectionBase<unknown>>(c1: null, c2: C): C;
+  intersection<K>(c1: KeySource<K>, c2: KeySource<K>): BucketSet<K>;
+  intersection(c1: null, c2: null): null;
 }
 
 /** The functions of families with integer or float values. */
@@ -72,6 +87,10 @@ export interface FamilyClasses<BT, BU, TS, S> {
 
 /** A class of a family (checked loosely: the generic subclasses differ in their type parameters). */
 type AnyClass = abstract new (...args: never[]) => object;
+
+function isNone(value: unknown): value is null | undefined {
+  return value === null || value === undefined;
+}
 
 function setOnPrototype(cls: { prototype: object }, fields: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(fields)) {
@@ -143,23 +162,23 @@ export function defineFamily<
     ...sizes,
     ...classes,
     difference: ((c1: unknown, c2: unknown) =>
-      c1 === null || c1 === undefined
+      isNone(c1)
         ? null
-        : c2 === null || c2 === undefined
+        : isNone(c2)
           ? c1
-          : differenceIn(info, c1, c2)) as typeof difference,
+          : differenceIn(info, c1, c2)) as FamilyOperations['difference'],
     union: ((c1: unknown, c2: unknown) =>
-      c1 === null || c1 === undefined
+      isNone(c1)
         ? (c2 ?? null)
-        : c2 === null || c2 === undefined
+        : isNone(c2)
           ? c1
-          : unionIn(info, c1, c2)) as typeof union,
+          : unionIn(info, c1, c2)) as FamilyOperations['union'],
     intersection: ((c1: unknown, c2: unknown) =>
-      c1 === null || c1 === undefined
+      isNone(c1)
         ? (c2 ?? null)
-        : c2 === null || c2 === undefined
+        : isNone(c2)
           ? c1
-          : intersectionIn(info, c1, c2)) as typeof intersection,
+          : intersectionIn(info, c1, c2)) as FamilyOperations['intersection'],
   };
 }
 

@@ -11,8 +11,10 @@
  * `_maxLeafSize` keys. Emptied leaves and internal nodes are unlinked and
  * dropped; nothing is rebalanced (as in ZODB).
  *
- * Callers activate the root; these functions activate every other node
- * they touch.
+ * These functions activate every node before reading it. Loading a node
+ * may make the cache ghost others that are not changed (a tiny cache), so
+ * a node's fields are never read again after loading another node without
+ * activating it first; arrays needed across loads are kept in locals.
  *
  * @internal
  * @module
@@ -37,6 +39,7 @@ export function childIndex(node: TreeNode, key: unknown): number {
 
 /** The (activated) leaf whose key range holds `key`, or null for an empty tree. */
 export function findLeaf(root: TreeNode, key: unknown): LeafNode | null {
+  root._p_activate();
   let node: Node = root;
   while (!node._isLeaf) {
     if (node._len === 0) return null;
@@ -71,6 +74,7 @@ export function lastLeafOf(node: Node): LeafNode {
 
 /** Sets `key` in the tree; see {@link leafSet} for `unique` and the result. */
 export function treeSet(root: TreeNode, key: unknown, value: unknown, unique: boolean): Change {
+  root._p_activate();
   if (root._len === 0) {
     const leaf = new root._leafClass();
     leafSet(leaf, key, value, false);
@@ -82,6 +86,7 @@ export function treeSet(root: TreeNode, key: unknown, value: unknown, unique: bo
     return INSERTED;
   }
   const change = setInNode(root, key, value, unique);
+  // A root ghosted meanwhile was not changed, so it did not overflow.
   if (root._len > root._maxInternalSize) growRoot(root);
   return change;
 }
@@ -156,6 +161,7 @@ function growRoot(root: TreeNode): void {
 
 /** Removes `key` from the tree; false when absent. */
 export function treeDelete(root: TreeNode, key: unknown): boolean {
+  root._p_activate();
   if (root._len === 0) return false;
   return deleteInNode(root, root, key, null);
 }
@@ -172,8 +178,8 @@ function deleteInNode(
 ): boolean {
   const i = childIndex(node, key);
   const child = node._children[i]!;
-  child._p_activate();
   const left = i > 0 ? node._children[i - 1]! : leftNeighbor;
+  child._p_activate();
   if (child._isLeaf) {
     if (!leafDelete(child, key)) return false;
     if (child._len === 0) {
@@ -226,6 +232,7 @@ export function treeFirstPosition(
   min: unknown,
   exclusive: boolean,
 ): Position | null {
+  root._p_activate();
   let leaf: LeafNode | null;
   let index: number;
   if (hasMin) {
@@ -257,6 +264,7 @@ export function treeLastPosition(
   max: unknown,
   exclusive: boolean,
 ): Position | null {
+  root._p_activate();
   if (root._len === 0) return null;
   if (!hasMax) {
     const leaf = lastLeafOf(root);
@@ -267,14 +275,14 @@ export function treeLastPosition(
 }
 
 function lastUpTo(node: Node, key: unknown, exclusive: boolean): Position | null {
+  node._p_activate();
   if (node._isLeaf) {
     const index = leafIndexUpTo(node, key, exclusive);
     return index >= 0 ? { leaf: node, index } : null;
   }
+  const children = node._children;
   for (let c = childIndex(node, key); c >= 0; c--) {
-    const child = node._children[c]!;
-    child._p_activate();
-    const found = lastUpTo(child, key, exclusive);
+    const found = lastUpTo(children[c]!, key, exclusive);
     if (found !== null) return found;
   }
   return null;
@@ -282,6 +290,7 @@ function lastUpTo(node: Node, key: unknown, exclusive: boolean): Position | null
 
 /** Number of keys, by walking the leaf chain from the root's first leaf. */
 export function treeCountKeys(root: TreeNode): number {
+  root._p_activate();
   let count = 0;
   for (let leaf = root._firstBucket; leaf !== null; leaf = leaf._next) {
     leaf._p_activate();

@@ -57,25 +57,33 @@ export function startSizeTracking(root: TreeNode): void {
 /** Sets a checked key, keeping the size counter. */
 export function rootSet(root: TreeNode, key: unknown, value: unknown, unique: boolean): Change {
   const change = treeSet(root, key, value, unique);
-  if (change === INSERTED && root._sizeCounter !== null) root._sizeCounter.change(1);
+  if (change === INSERTED) {
+    root._p_activate();
+    if (root._sizeCounter !== null) root._sizeCounter.change(1);
+  }
   return change;
 }
 
 /** Removes a checked key, keeping the size counter. */
 export function rootDelete(root: TreeNode, key: unknown): boolean {
   const removed = treeDelete(root, key);
-  if (removed && root._sizeCounter !== null) root._sizeCounter.change(-1);
+  if (removed) {
+    root._p_activate();
+    if (root._sizeCounter !== null) root._sizeCounter.change(-1);
+  }
   return removed;
 }
 
 /** Removes every key, keeping the size counter. */
 export function rootClear(root: TreeNode): void {
   treeClear(root);
+  root._p_activate();
   if (root._sizeCounter !== null) root._sizeCounter.set(0);
 }
 
 /** Number of keys: from the counter when there is one. */
 export function rootCount(root: TreeNode): number {
+  root._p_activate();
   return root._sizeCounter !== null ? root._sizeCounter.value : treeCountKeys(root);
 }
 

@@ -1,6 +1,14 @@
 /** check(), findProblems() and display(). */
 import { describe, expect, it } from 'vitest';
-import { BTreeCheckError, check, display, findProblems, IIBTree, IISet, OOBTree } from '../../src/btrees/index.js';
+import {
+  BTreeCheckError,
+  check,
+  display,
+  findProblems,
+  IIBTree,
+  IISet,
+  OOBTree,
+} from '../../src/btrees/index.js';
 import { registerClass } from '../../src/serialize/class-registry.js';
 
 class SmallIIBTree extends IIBTree {
@@ -79,7 +87,14 @@ describe('check', () => {
 
 describe('display', () => {
   it('shows one line per node with keys, separators and links', () => {
-    const text = display(new SmallIIBTree([[1, 10], [2, 20], [3, 30], [4, 40]]));
+    const text = display(
+      new SmallIIBTree([
+        [1, 10],
+        [2, 20],
+        [3, 30],
+        [4, 40],
+      ]),
+    );
     expect(text).toBe(
       [
         'SmallIIBTree (no oid) (root, 2 children, first bucket (no oid))',
@@ -91,6 +106,8 @@ describe('display', () => {
   });
 
   it('lists every item on request', () => {
-    expect(display(new OOBTree([['a', 1]]), { items: true })).toContain("OOBucket (no oid) (1 key: {'a': 1})");
+    expect(display(new OOBTree([['a', 1]]), { items: true })).toContain(
+      "OOBucket (no oid) (1 key: {'a': 1})",
+    );
   });
 });

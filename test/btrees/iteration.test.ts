@@ -1,10 +1,21 @@
 /** Iteration, and what happens when keys are added or removed during it. */
 import { describe, expect, it } from 'vitest';
-import { BucketChangedSizeError, IIBTree, IISet, IITreeSet, OOBTree } from '../../src/btrees/index.js';
+import {
+  BucketChangedSizeError,
+  IIBTree,
+  IISet,
+  IITreeSet,
+  OOBTree,
+} from '../../src/btrees/index.js';
 
 describe('iteration', () => {
   it('iterating a mapping yields [key, value] entries in key order; a set yields keys', () => {
-    expect([...new IIBTree([[2, 20], [1, 10]])]).toEqual([
+    expect([
+      ...new IIBTree([
+        [2, 20],
+        [1, 10],
+      ]),
+    ]).toEqual([
       [1, 10],
       [2, 20],
     ]);

@@ -1,6 +1,12 @@
 /** The total order of O-family keys (key-order.ts). */
 import { describe, expect, it } from 'vitest';
-import { compareKeys, isObjectKey, OOBTree, OOSet } from '../../src/btrees/index.js';
+import {
+  compareKeys,
+  isObjectKey,
+  OOBTree,
+  OOSet,
+  type ObjectKey,
+} from '../../src/btrees/index.js';
 
 const sign = (n: number) => Math.sign(n);
 
@@ -58,19 +64,33 @@ describe('the total order of O keys', () => {
   });
 
   it('refuses values outside the order', () => {
-    for (const bad of [undefined, NaN, {}, new Map(), new Set(), Symbol('x'), () => 1, new Int32Array(1), new Date(NaN), [1, undefined], [[{}]]]) {
+    for (const bad of [
+      undefined,
+      NaN,
+      {},
+      new Map(),
+      new Set(),
+      Symbol('x'),
+      () => 1,
+      new Int32Array(1),
+      new Date(NaN),
+      [1, undefined],
+      [[{}]],
+    ]) {
       expect(isObjectKey(bad)).toBe(false);
       expect(() => new OOBTree().set(bad as never, 1)).toThrow(TypeError);
     }
   });
 
   it('names the structure and the refused key in the error message', () => {
-    expect(() => new OOBTree().set({} as never, 1)).toThrow(/OOBTree key: an Object cannot be a BTree key/);
+    expect(() => new OOBTree().set({} as never, 1)).toThrow(
+      /OOBTree key: an Object cannot be a BTree key/,
+    );
   });
 
   it('is the same order everywhere: mixed keys sort alike in trees, sets and ranges', () => {
     const keys = ['b', 2, null, [1], new Date(3), true, 'a', 1n];
-    const tree = new OOBTree(keys.map((k, i) => [k, i]));
+    const tree = new OOBTree(keys.map((k, i) => [k, i] as [ObjectKey, number]));
     const sorted = [...keys].sort(compareKeys);
     expect([...tree.keys()]).toEqual(sorted);
     expect([...new OOSet(keys)]).toEqual(sorted);

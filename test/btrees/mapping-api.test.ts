@@ -27,7 +27,10 @@ describe('the programming guide example, in TypeScript', () => {
     expect([...t.values()]).toEqual(['red', 'green', 'blue', 'spades']);
     expect([...t.values({ min: 1, max: 2 })]).toEqual(['red', 'green']);
     expect([...t.values({ min: 2 })]).toEqual(['green', 'blue', 'spades']);
-    expect([...t.values({ min: 1, max: 4, excludeMin: true, excludeMax: true })]).toEqual(['green', 'blue']);
+    expect([...t.values({ min: 1, max: 4, excludeMin: true, excludeMax: true })]).toEqual([
+      'green',
+      'blue',
+    ]);
     expect(t.minKey()).toBe(1);
     expect(t.minKey(1.5)).toBe(2);
     expect([...t]).toEqual([
@@ -42,7 +45,10 @@ describe('the programming guide example, in TypeScript', () => {
 });
 
 describe('BTree and Bucket mappings', () => {
-  for (const make of [() => new TinyOOBTree<string, number>(), () => new OOBucket<string, number>()]) {
+  for (const make of [
+    () => new TinyOOBTree<string, number>(),
+    () => new OOBucket<string, number>(),
+  ]) {
     const name = make().constructor.name;
 
     it(`${name}: get returns the fallback for absent keys`, () => {
@@ -120,7 +126,9 @@ describe('BTree and Bucket mappings', () => {
 });
 
 describe('ranges and lazy views', () => {
-  const tree = new TinyOOBTree<number, string>(Array.from({ length: 20 }, (_, i) => [i * 10, `v${i}`] as [number, string]));
+  const tree = new TinyOOBTree<number, string>(
+    Array.from({ length: 20 }, (_, i) => [i * 10, `v${i}`] as [number, string]),
+  );
 
   it('excludeMin without min drops the smallest key, excludeMax without max the largest', () => {
     expect(tree.keys({ excludeMin: true }).first()).toBe(10);
@@ -184,7 +192,12 @@ describe('byValue', () => {
       [1, 'd'],
       [1, 'a'],
     ]);
-    expect(new OOBTree([['x', 'p'], ['y', 'q']]).byValue('q')).toEqual([['q', 'y']]);
+    expect(
+      new OOBTree([
+        ['x', 'p'],
+        ['y', 'q'],
+      ]).byValue('q'),
+    ).toEqual([['q', 'y']]);
   });
 
   it('normalises float values by real division', () => {
@@ -204,7 +217,9 @@ describe('integer families', () => {
     const t = new IIBTree();
     expect(() => t.set(1.5, 1)).toThrow(TypeError);
     expect(() => t.set(1, 2 ** 31)).toThrow(RangeError);
-    expect(() => t.set(2 ** 31, 1)).toThrow(/32-bit signed integer between -2147483648 and 2147483647/);
+    expect(() => t.set(2 ** 31, 1)).toThrow(
+      /32-bit signed integer between -2147483648 and 2147483647/,
+    );
     expect(() => new IIBucket().set(1n as never, 1)).toThrow(/convert bigints with Number\(\)/);
   });
 

@@ -27,7 +27,14 @@ import {
 
 describe('difference', () => {
   it('of a mapping is a Bucket of its items whose keys are not in the second argument', () => {
-    const result = difference(new IIBTree([[1, 10], [2, 20], [3, 30]]), new IISet([2]));
+    const result = difference(
+      new IIBTree([
+        [1, 10],
+        [2, 20],
+        [3, 30],
+      ]),
+      new IISet([2]),
+    );
     expect(result).toBeInstanceOf(II.Bucket);
     expect([...result]).toEqual([
       [1, 10],
@@ -50,7 +57,10 @@ describe('difference', () => {
 
 describe('union and intersection', () => {
   it('return Sets of keys of the first collection family', () => {
-    const a = new IIBTree([[1, 1], [2, 2]]);
+    const a = new IIBTree([
+      [1, 1],
+      [2, 2],
+    ]);
     const b = new IITreeSet([2, 3]);
     const u = union(a, b);
     const i = intersection(a, b);
@@ -88,9 +98,15 @@ describe('union and intersection', () => {
         const sa = new Set(a);
         const sb = new Set(b);
         const sorted = (s: Iterable<number>) => [...s].sort((x, y) => x - y);
-        expect([...union(new IITreeSet(a), new IITreeSet(b))]).toEqual(sorted(new Set([...sa, ...sb])));
-        expect([...intersection(new IITreeSet(a), new IISet(b))]).toEqual(sorted([...sa].filter((x) => sb.has(x))));
-        expect([...difference(new IITreeSet(a), new IISet(b))]).toEqual(sorted([...sa].filter((x) => !sb.has(x))));
+        expect([...union(new IITreeSet(a), new IITreeSet(b))]).toEqual(
+          sorted(new Set([...sa, ...sb])),
+        );
+        expect([...intersection(new IITreeSet(a), new IISet(b))]).toEqual(
+          sorted([...sa].filter((x) => sb.has(x))),
+        );
+        expect([...difference(new IITreeSet(a), new IISet(b))]).toEqual(
+          sorted([...sa].filter((x) => !sb.has(x))),
+        );
       }),
       { numRuns: 60 },
     );
@@ -98,8 +114,14 @@ describe('union and intersection', () => {
 });
 
 describe('weightedUnion and weightedIntersection', () => {
-  const m1 = new IIBucket([[1, 10], [2, 20]]);
-  const m2 = new IIBTree([[2, 5], [3, 7]]);
+  const m1 = new IIBucket([
+    [1, 10],
+    [2, 20],
+  ]);
+  const m2 = new IIBTree([
+    [2, 5],
+    [3, 7],
+  ]);
   const s1 = new IISet([1, 2]);
   const s2 = new IITreeSet([2, 3]);
 
@@ -149,7 +171,12 @@ describe('weightedUnion and weightedIntersection', () => {
   });
 
   it('work with float values and float weights', () => {
-    const [, result] = IF.weightedUnion(new IFBucket([[1, 0.5]]), new IFBucket([[1, 0.25]]), 0.5, 2);
+    const [, result] = IF.weightedUnion(
+      new IFBucket([[1, 0.5]]),
+      new IFBucket([[1, 0.25]]),
+      0.5,
+      2,
+    );
     expect([...(result as IFBucket)]).toEqual([[1, 0.75]]);
   });
 
@@ -164,11 +191,15 @@ describe('weightedUnion and weightedIntersection', () => {
   it('refuse non-integer weights and overflowing results in integer families', () => {
     expect(() => weightedUnion(m1, m2, 1.5, 1)).toThrow(TypeError);
     expect(() => weightedUnion(new IIBucket([[1, 2 ** 30]]), null, 1, 1)).not.toThrow();
-    expect(() => weightedUnion(new IIBucket([[1, 2 ** 30]]), new IISet([1]), 4, 1)).toThrow(RangeError);
+    expect(() => weightedUnion(new IIBucket([[1, 2 ** 30]]), new IISet([1]), 4, 1)).toThrow(
+      RangeError,
+    );
   });
 
   it('are refused for families with object values', () => {
-    expect(() => weightedUnion(new OOBTree([['a', 1]]) as never, new OOSet(['a']) as never)).toThrow(TypeError);
+    expect(() =>
+      weightedUnion(new OOBTree([['a', 1]]) as never, new OOSet(['a']) as never),
+    ).toThrow(TypeError);
   });
 });
 

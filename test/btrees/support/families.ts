@@ -4,18 +4,7 @@
  * storage) that make deep trees out of a few dozen keys.
  */
 import fc from 'fast-check';
-import {
-  compareKeys,
-  IF,
-  II,
-  IO,
-  LF,
-  LL,
-  LO,
-  OI,
-  OL,
-  OO,
-} from '../../../src/btrees/index.js';
+import { compareKeys, IF, II, IO, LF, LL, LO, OI, OL, OO } from '../../../src/btrees/index.js';
 import { registerClass } from '../../../src/serialize/class-registry.js';
 
 /** A family under test. */
@@ -119,10 +108,22 @@ function makeSpec(
     sameValue: (a, b) => Object.is(a, b),
     sortedKeys: (n) =>
       Array.from({ length: n }, (_, i) =>
-        keyLetter === 'O' ? `key${String(i).padStart(5, '0')}` : keyLetter === 'I' ? i * 7 - 1000 : i * 2 ** 40,
+        keyLetter === 'O'
+          ? `key${String(i).padStart(5, '0')}`
+          : keyLetter === 'I'
+            ? i * 7 - 1000
+            : i * 2 ** 40,
       ),
-    valueOf: (i) => (valueLetter === 'O' ? `v${i}` : valueLetter === 'F' ? i + 0.5 : valueLetter === 'L' ? i * 2 ** 35 : i),
-    badKeys: keyLetter === 'O' ? refusedObjectKeys : keyLetter === 'I' ? refusedInt32 : refusedInt64,
+    valueOf: (i) =>
+      valueLetter === 'O'
+        ? `v${i}`
+        : valueLetter === 'F'
+          ? i + 0.5
+          : valueLetter === 'L'
+            ? i * 2 ** 35
+            : i,
+    badKeys:
+      keyLetter === 'O' ? refusedObjectKeys : keyLetter === 'I' ? refusedInt32 : refusedInt64,
     badValues:
       valueLetter === 'O'
         ? []

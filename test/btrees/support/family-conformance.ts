@@ -7,7 +7,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check, NODE_SIZES } from '../../../src/btrees/index.js';
 import type { FamilySpec } from './families.js';
-import { applyMapOp, applySetOp, expectSameMapping, expectSameSet, mapOps, setOps, SortedModel } from './model.js';
+import {
+  applyMapOp,
+  applySetOp,
+  expectSameMapping,
+  expectSameSet,
+  mapOps,
+  setOps,
+  SortedModel,
+} from './model.js';
 
 const RUNS = 40;
 
@@ -71,7 +79,12 @@ export function describeFamily(spec: FamilySpec): void {
     }
 
     it('refuses keys outside its key type, storing nothing', () => {
-      for (const make of [() => new family.BTree(), () => new family.Bucket(), () => new family.TreeSet(), () => new family.Set()]) {
+      for (const make of [
+        () => new family.BTree(),
+        () => new family.Bucket(),
+        () => new family.TreeSet(),
+        () => new family.Set(),
+      ]) {
         const c = make();
         for (const [bad, errorClass] of spec.badKeys) {
           expect(() => (c.add ? c.add(bad) : c.set(bad, spec.valueOf(1)))).toThrow(errorClass);

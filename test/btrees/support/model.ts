@@ -100,14 +100,49 @@ export function mapOps(spec: FamilySpec): fc.Arbitrary<MapOp> {
   const { key, value } = spec;
   return fc.oneof(
     { weight: 12, arbitrary: fc.record({ op: fc.constant('set' as const), key, value }) },
-    { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('insert' as const, 'setDefault' as const), key, value }) },
-    { weight: 6, arbitrary: fc.record({ op: fc.constantFrom('delete' as const, 'pop' as const), key }) },
-    { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('get' as const, 'has' as const), key }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('popItem' as const, 'size' as const) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        op: fc.constantFrom('insert' as const, 'setDefault' as const),
+        key,
+        value,
+      }),
+    },
+    {
+      weight: 6,
+      arbitrary: fc.record({ op: fc.constantFrom('delete' as const, 'pop' as const), key }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({ op: fc.constantFrom('get' as const, 'has' as const), key }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ op: fc.constantFrom('popItem' as const, 'size' as const) }),
+    },
     { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('update' as const), entries: fc.array(fc.tuple(key, value), { maxLength: 12 }) }) },
-    { weight: 3, arbitrary: fc.record({ op: fc.constant('range' as const), range: rangeArb(key), index: fc.integer({ min: -6, max: 6 }) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('minKey' as const, 'maxKey' as const), bound: fc.option(key, { nil: undefined }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constant('update' as const),
+        entries: fc.array(fc.tuple(key, value), { maxLength: 12 }),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        op: fc.constant('range' as const),
+        range: rangeArb(key),
+        index: fc.integer({ min: -6, max: 6 }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constantFrom('minKey' as const, 'maxKey' as const),
+        bound: fc.option(key, { nil: undefined }),
+      }),
+    },
   );
 }
 
@@ -172,7 +207,13 @@ export function applyMapOp(tree: any, model: SortedModel, op: MapOp): void {
   }
 }
 
-function checkRange(tree: any, model: SortedModel, range: RangeSpec, index: number, withValues: boolean): void {
+function checkRange(
+  tree: any,
+  model: SortedModel,
+  range: RangeSpec,
+  index: number,
+  withValues: boolean,
+): void {
   const [from, to] = model.range(range);
   const keys = tree.keys(range);
   expect(keys.length).toBe(to - from);
@@ -182,7 +223,9 @@ function checkRange(tree: any, model: SortedModel, range: RangeSpec, index: numb
     expect([...tree.values(range)]).toEqual(model.values.slice(from, to));
     const items = tree.items(range);
     expect(items.at(index)).toEqual(
-      index < -(to - from) || index >= to - from ? undefined : [model.keys.slice(from, to).at(index), model.values.slice(from, to).at(index)],
+      index < -(to - from) || index >= to - from
+        ? undefined
+        : [model.keys.slice(from, to).at(index), model.values.slice(from, to).at(index)],
     );
   }
 }
@@ -212,12 +255,37 @@ export function setOps(spec: FamilySpec): fc.Arbitrary<SetOp> {
   const { key } = spec;
   return fc.oneof(
     { weight: 12, arbitrary: fc.record({ op: fc.constant('add' as const), key }) },
-    { weight: 6, arbitrary: fc.record({ op: fc.constantFrom('delete' as const, 'remove' as const, 'has' as const), key }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        op: fc.constantFrom('delete' as const, 'remove' as const, 'has' as const),
+        key,
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('pop' as const, 'size' as const) }) },
     { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('update' as const), keys: fc.array(key, { maxLength: 12 }) }) },
-    { weight: 3, arbitrary: fc.record({ op: fc.constant('range' as const), range: rangeArb(key), index: fc.integer({ min: -6, max: 6 }) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('minKey' as const, 'maxKey' as const), bound: fc.option(key, { nil: undefined }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constant('update' as const),
+        keys: fc.array(key, { maxLength: 12 }),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        op: fc.constant('range' as const),
+        range: rangeArb(key),
+        index: fc.integer({ min: -6, max: 6 }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constantFrom('minKey' as const, 'maxKey' as const),
+        bound: fc.option(key, { nil: undefined }),
+      }),
+    },
   );
 }
 
