@@ -169,3 +169,34 @@ describe('random operations with commits, aborts, savepoints, reopening and cach
     });
   }
 });
+
+describe('a cache of two objects, which ghosts nodes in the middle of operations', () => {
+  for (const spec of FAMILIES.filter((f) => ['OO', 'II'].includes(f.name))) {
+    it(`${spec.name}: a BTree that tracks its size still agrees with the model`, async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.oneof({ weight: 8, arbitrary: mapOps(spec) }, { weight: 1, arbitrary: boundaryOps }),
+            { maxLength: 70 },
+          ),
+          async (ops) => {
+            const session = new Session(
+              new spec.SmallBTree(null, { trackSize: true }),
+              new SortedModel(spec.compare),
+              2,
+            );
+            await session.start();
+            for (const op of ops) {
+              if (isBoundary(op)) await session.apply(op);
+              else applyMapOp(session.subject, session.model, op);
+            }
+            expectSameMapping(session.subject, session.model);
+            check(session.subject);
+            await session.close();
+          },
+        ),
+        { numRuns: 12 },
+      );
+    });
+  }
+});

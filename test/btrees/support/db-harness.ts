@@ -32,16 +32,19 @@ export function isBoundary(op: { op: string }): op is BoundaryOp {
 export class Session {
   readonly db = new DB(null);
   private tm = new TransactionManager();
-  private conn = this.db.open({ transactionManager: this.tm });
+  private conn;
   private previous: { close(): void } | undefined;
   /** The model as of the last commit. */
   private committed: SortedModel;
   private savepoint: { sp: Savepoint; model: SortedModel } | undefined;
 
+  /** @param cacheSize the connections' cache target (a tiny one ghosts objects during operations) */
   constructor(
     subject: object,
     public model: SortedModel,
+    private readonly cacheSize = 5000,
   ) {
+    this.conn = this.db.open({ transactionManager: this.tm, cacheSize });
     this.conn.root.subject = subject;
     this.committed = model.snapshot();
   }
@@ -75,7 +78,7 @@ export class Session {
         this.previous?.close();
         this.previous = this.conn;
         this.tm = new TransactionManager();
-        this.conn = this.db.open({ transactionManager: this.tm });
+        this.conn = this.db.open({ transactionManager: this.tm, cacheSize: this.cacheSize });
         break;
       case 'minimize':
         this.conn.cacheMinimize();
