@@ -6,6 +6,7 @@
  */
 
 import type { DataFile } from './data-file.js';
+import { writePosition } from './format.js';
 import { COPY_CHUNK_BYTES } from './limits.js';
 
 /** Appends to `file` from `position` on, through a buffer. */
@@ -14,6 +15,7 @@ export class Appender {
   private used = 0;
   private written: number;
   private readonly file: DataFile;
+  private readonly scratch = new Uint8Array(8);
 
   constructor(file: DataFile, position: number) {
     this.file = file;
@@ -47,6 +49,12 @@ export class Appender {
     }
     this.flush();
     this.file.write(bytes, position);
+  }
+
+  /** Overwrites the 8-byte position field at `position` with `value`. */
+  patchPosition(position: number, value: number): void {
+    writePosition(value, this.scratch, 0);
+    this.patch(position, this.scratch);
   }
 
   /** Writes out what is buffered. */

@@ -12,7 +12,9 @@
  * an open-addressing hash table over `Float64Array`s (linear probing,
  * backward-shift deletion, grown by rehash at 3/4 load: 21 to 43 bytes per
  * entry). When 1,024 entries of one page below 2^32 have gathered in the
- * hash, that page is promoted to a dense page, which is then cheaper.
+ * hash, that page is promoted to a dense page, which is then cheaper; the
+ * page after a dense page is made dense at its first entry (oids come in
+ * sequence), so sequential oids skip the hash table almost entirely.
  *
  * Values are integers in 1 .. 2^48 - 1 (0 means "absent" in a dense page):
  * FileStorage stores data record positions, which are always >= 4, and uses
@@ -99,6 +101,12 @@ export class OidIndex {
       const page = this.pages[pageNumber];
       if (page !== undefined) {
         this.setDense(page, oid & PAGE_MASK, value);
+        return;
+      }
+      if (this.pages[pageNumber - 1] !== undefined) {
+        // Oids are mostly handed out in sequence: the page after a dense page is made dense at once.
+        this.promote(pageNumber);
+        this.setDense(this.pages[pageNumber]!, oid & PAGE_MASK, value);
         return;
       }
       if (this.hashSet(oid, value)) this.countHashEntry(pageNumber);

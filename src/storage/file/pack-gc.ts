@@ -41,7 +41,7 @@ import {
 } from './format.js';
 import { PACK_YIELD_EVERY_BYTES } from './limits.js';
 import { OidIndex } from './oid-index.js';
-import { readRecordData, readRecordHeader } from './record-reader.js';
+import { dataOf, readRecord, readRecordData, readRecordHeader } from './record-reader.js';
 import { ScanWindow } from './scan-window.js';
 
 /** The result of the analysis; see the module comment. */
@@ -91,32 +91,29 @@ export async function analyzeForPack(
   let packPos = -1;
   let transactionsBefore = 0;
   let unpacked = false;
-  await walkTransactions(
-    file,
-    FILE_HEADER_BYTES,
-    options.end,
-    (tid, status, pos, forEachRecord) => {
-      if (tid <= options.packTid) {
-        transactionsBefore++;
-        if (status !== Status.packed) unpacked = true;
-        forEachRecord((oid, rpos, dataBytes, back) => {
-          current.set(oid, rpos);
-          if (dataBytes === 0 && back === 0) deletedAtPack.set(oid, 1);
-          else if (deletedAtPack.size > 0) deletedAtPack.delete(oid);
-        });
-        return;
-      }
-      if (packPos < 0) packPos = pos;
-      forEachRecord((oid, rpos, dataBytes, back) => {
-        writtenAfter.set(oid, 1);
-        if (dataBytes === 0 && pointsAtRecord(back) && back < packPos) keepPositions.set(back, 1);
-        if (options.gc) {
-          const data = readRecordData(file, readRecordHeader(file, rpos, oid));
-          for (const ref of referencesOf(options.references, data)) futureRefs.push(ref);
-        }
+  await walkTransactions(file, FILE_HEADER_BYTES, options.end, (transaction) => {
+    if (transaction.tid <= options.packTid) {
+      transactionsBefore++;
+      if (transaction.status !== Status.packed) unpacked = true;
+      transaction.forEachRecord((oid, rpos, dataBytes, back) => {
+        current.set(oid, rpos);
+        if (dataBytes === 0 && back === 0) deletedAtPack.set(oid, 1);
+        else if (deletedAtPack.size > 0) deletedAtPack.delete(oid);
       });
-    },
-  );
+      return;
+    }
+    if (packPos < 0) packPos = transaction.pos;
+    transaction.forEachRecord((oid, rpos, dataBytes, back) => {
+      writtenAfter.set(oid, 1);
+      if (dataBytes === 0 && pointsAtRecord(back) && back < packPos) keepPositions.set(back, 1);
+      if (!options.gc) return;
+      const data =
+        dataBytes > 0
+          ? transaction.bytes(rpos + DATA_HEADER_BYTES, dataBytes)
+          : readRecordData(file, readRecordHeader(file, rpos, oid));
+      for (const ref of referencesOf(options.references, data)) futureRefs.push(ref);
+    });
+  });
   if (packPos < 0) packPos = options.end;
   const gcPossible = options.gc && current.has(ROOT_OID) && !deletedAtPack.has(ROOT_OID);
   const reachable = gcPossible
@@ -170,7 +167,7 @@ async function markReachable(
     reachable.set(oid, 1);
     const pos = current.get(oid);
     if (pos === undefined || deletedAtPack.has(oid)) continue;
-    const data = readRecordData(file, readRecordHeader(file, pos, oid));
+    const data = dataOf(file, readRecord(file, pos, oid));
     for (const ref of referencesOf(references, data)) if (!reachable.has(ref)) todo.push(ref);
     if (++visited % 10_000 === 0) await yieldToEventLoop();
   }
@@ -191,26 +188,40 @@ function oidsOf(set: OidIndex): Oid[] {
   return out;
 }
 
-/** Called per transaction with a function that visits its records. */
-type TransactionVisitor = (
-  tid: Tid,
-  status: number,
-  pos: number,
-  forEachRecord: (visit: RecordVisitor) => void,
-) => void;
+/** A transaction met by {@link walkTransactions}. */
+export interface WalkedTransaction {
+  readonly tid: Tid;
+  readonly status: number;
+  /** Position of its header. */
+  readonly pos: number;
+  /** Its length without the trailer. */
+  readonly length: number;
+  /** Size of header, user, description and extension. */
+  readonly metadataBytes: number;
+  /** Visits its data records in order (none for the obsolete status 'u'). */
+  forEachRecord(visit: RecordVisitor): void;
+  /** A copy of file bytes `[pos, pos + length)`, read through the scan window when it can. */
+  bytes(pos: number, length: number): Uint8Array;
+  /** Like {@link bytes} but possibly a view of the scan window: use it before the next read. */
+  view(pos: number, length: number): Uint8Array;
+}
 
 /**
- * Streams the transactions in `[from, end)`, checking lengths and record
- * placement; damage is a CorruptedDataError (the pack then stops, leaving
- * the file as it was).
+ * Streams the transactions in `[from, end)`, checking lengths, trailers and
+ * record placement; damage is a CorruptedDataError (the pack then stops,
+ * leaving the file as it was).
  */
 export async function walkTransactions(
   file: DataFile,
   from: number,
   end: number,
-  visit: TransactionVisitor,
+  visit: (transaction: WalkedTransaction) => void,
 ): Promise<void> {
   const window = new ScanWindow(file, end);
+  const bytes = (pos: number, length: number): Uint8Array =>
+    window.copy(pos, length) ?? file.readExactly(pos, length, 'record bytes');
+  const view = (pos: number, length: number): Uint8Array =>
+    window.view(pos, length) ?? file.readExactly(pos, length, 'record bytes');
   let sinceYield = 0;
   for (let pos = from; pos < end;) {
     const h = window.at(pos, TRANSACTION_HEADER_BYTES);
@@ -219,41 +230,65 @@ export async function walkTransactions(
     const tid = readTid(buf, h);
     const length = readPosition(buf, h + 8);
     const status = buf[h + STATUS_OFFSET]!;
-    const metadata =
+    const metadataBytes =
       TRANSACTION_HEADER_BYTES +
       ((buf[h + 17]! << 8) | buf[h + 18]!) +
       ((buf[h + 19]! << 8) | buf[h + 20]!) +
       ((buf[h + 21]! << 8) | buf[h + 22]!);
     const tend = pos + length;
-    if (!(length >= metadata) || tend + TRANSACTION_TRAILER_BYTES > end) {
+    if (!(length >= metadataBytes) || tend + TRANSACTION_TRAILER_BYTES > end) {
       throw damaged(file, pos, `bad transaction length ${length}`);
     }
     const tpos = pos;
-    visit(tid, status, tpos, (visitRecord) => {
-      if (status === Status.undone) return;
-      for (let rpos = tpos + metadata; rpos < tend;) {
-        const r = window.at(rpos, DATA_HEADER_BYTES + BACK_POINTER_BYTES);
-        const at = r >= 0 ? r : window.at(rpos, DATA_HEADER_BYTES);
-        if (at < 0) throw damaged(file, rpos, 'a data record header is cut short');
-        const b = window.buffer;
-        const oid = readOidOrInvalid(b, at);
-        const tloc = readPosition(b, at + 24);
-        const dataBytes = readPosition(b, at + 34);
-        const back = dataBytes === 0 ? readPosition(b, at + DATA_HEADER_BYTES) : 0;
-        const next = rpos + DATA_HEADER_BYTES + (dataBytes === 0 ? BACK_POINTER_BYTES : dataBytes);
-        if (oid < 0 || tloc !== tpos || !(next <= tend) || !(back < rpos)) {
-          throw damaged(file, rpos, 'a damaged data record');
-        }
-        visitRecord(oid, rpos, dataBytes, back);
-        rpos = next;
-      }
+    visit({
+      tid,
+      status,
+      pos: tpos,
+      length,
+      metadataBytes,
+      bytes,
+      view,
+      forEachRecord: (visitRecord) => {
+        if (status !== Status.undone)
+          walkRecords(window, file, tpos, tpos + metadataBytes, tend, visitRecord);
+      },
     });
+    const t = window.at(tend, TRANSACTION_TRAILER_BYTES);
+    if (t < 0 || readPosition(window.buffer, t) !== length) {
+      throw damaged(file, tend, 'the redundant transaction length does not match');
+    }
     pos = tend + TRANSACTION_TRAILER_BYTES;
     sinceYield += length;
     if (sinceYield >= PACK_YIELD_EVERY_BYTES) {
       sinceYield = 0;
       await yieldToEventLoop();
     }
+  }
+}
+
+function walkRecords(
+  window: ScanWindow,
+  file: DataFile,
+  tpos: number,
+  from: number,
+  tend: number,
+  visit: RecordVisitor,
+): void {
+  for (let rpos = from; rpos < tend;) {
+    const r = window.at(rpos, DATA_HEADER_BYTES + BACK_POINTER_BYTES);
+    const at = r >= 0 ? r : window.at(rpos, DATA_HEADER_BYTES);
+    if (at < 0) throw damaged(file, rpos, 'a data record header is cut short');
+    const b = window.buffer;
+    const oid = readOidOrInvalid(b, at);
+    const tloc = readPosition(b, at + 24);
+    const dataBytes = readPosition(b, at + 34);
+    const back = dataBytes === 0 ? readPosition(b, at + DATA_HEADER_BYTES) : 0;
+    const next = rpos + DATA_HEADER_BYTES + (dataBytes === 0 ? BACK_POINTER_BYTES : dataBytes);
+    if (oid < 0 || tloc !== tpos || !(next <= tend) || !(back < rpos)) {
+      throw damaged(file, rpos, 'a damaged data record');
+    }
+    visit(oid, rpos, dataBytes, back);
+    rpos = next;
   }
 }
 

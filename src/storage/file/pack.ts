@@ -34,17 +34,15 @@ import type { CommitLockRelease } from '../commit-lock.js';
 import { Appender } from './appender.js';
 import { DataFile, ioError, syncDirectory } from './data-file.js';
 import {
-  BACK_POINTER_BYTES,
   DATA_HEADER_BYTES,
   FILE_HEADER_BYTES,
   FILE_MAGIC,
   Status,
-  TRANSACTION_HEADER_BYTES,
+  STATUS_OFFSET,
   TRANSACTION_TRAILER_BYTES,
-  encodeDataHeader,
+  dataRecordBytes,
   encodeRecord,
   pointsAtRecord,
-  encodeTransactionHeader,
   writePosition,
 } from './format.js';
 import { saveIndexFile } from './index-file.js';
@@ -53,8 +51,8 @@ import { OidIndex } from './oid-index.js';
 import type { StoragePaths } from './open-data-file.js';
 import type { PackAnalysis } from './pack-gc.js';
 import { analyzeForPack, referencesOf, walkTransactions } from './pack-gc.js';
+import type { WalkedTransaction } from './pack-gc.js';
 import { readRecordData, readRecordHeader } from './record-reader.js';
-import { readTransactionInfo } from './transaction-reader.js';
 
 /** The new file, put in place by the storage under the commit lock. */
 export interface PackSwap {
@@ -210,6 +208,14 @@ function installPackedFile(paths: StoragePaths, keepOld: boolean): void {
   syncDirectory(path.dirname(paths.data));
 }
 
+/** A record chosen to survive the pack. */
+interface KeptRecord {
+  readonly oid: Oid;
+  readonly pos: number;
+  readonly dataBytes: number;
+  readonly back: number;
+}
+
 /** Writes the packed file; see the module comment. */
 class PackCopier {
   readonly index = new OidIndex();
@@ -221,7 +227,6 @@ class PackCopier {
   private newPackPos = 0;
   private readonly missingRoots = new Set<Oid>();
   private readonly missingKeep = new Set<number>();
-  private scratch = new Uint8Array(DATA_HEADER_BYTES + BACK_POINTER_BYTES);
 
   constructor(
     private readonly source: DataFile,
@@ -239,26 +244,19 @@ class PackCopier {
 
   /** Step 2: the transactions before the pack point, with kept records only. */
   async copyBeforePackPoint(): Promise<void> {
-    const { packPos, current, transactionsBefore } = this.analysis;
+    const { packPos, current, keepPositions, transactionsBefore } = this.analysis;
     let seen = 0;
-    await walkTransactions(
-      this.source,
-      FILE_HEADER_BYTES,
-      packPos,
-      (_tid, _status, tpos, forEachRecord) => {
-        const kept: number[] = [];
-        forEachRecord((oid, pos) => {
-          if (
-            (current.get(oid) === pos && this.isLive(oid)) ||
-            this.analysis.keepPositions.has(pos)
-          )
-            kept.push(pos);
-        });
-        // The last transaction before the pack point stays, even empty, so the file keeps its last tid.
-        seen++;
-        if (kept.length > 0 || seen === transactionsBefore) this.writePackedTransaction(tpos, kept);
-      },
-    );
+    await walkTransactions(this.source, FILE_HEADER_BYTES, packPos, (transaction) => {
+      const kept: KeptRecord[] = [];
+      transaction.forEachRecord((oid, pos, dataBytes, back) => {
+        const keep = (current.get(oid) === pos && this.isLive(oid)) || keepPositions.has(pos);
+        if (keep) kept.push({ oid, pos, dataBytes, back });
+      });
+      // The last transaction before the pack point stays, even empty, so the file keeps its last tid.
+      seen++;
+      if (kept.length > 0 || seen === transactionsBefore)
+        this.writePackedTransaction(transaction, kept);
+    });
     this.newPackPos = this.out.position;
   }
 
@@ -268,74 +266,70 @@ class PackCopier {
     return reachable === undefined || reachable.has(oid);
   }
 
-  private writePackedTransaction(tpos: number, kept: readonly number[]): void {
-    const info = readTransactionInfo(this.source, tpos);
+  /** Writes a packed copy of `transaction` with the `kept` records, back pointers resolved to data. */
+  private writePackedTransaction(
+    transaction: WalkedTransaction,
+    kept: readonly KeptRecord[],
+  ): void {
+    const { pos: tpos, metadataBytes, tid } = transaction;
     const newTpos = this.out.position;
-    const records: Uint8Array[] = [];
-    let recordBytes = 0;
-    let pos = newTpos + info.recordsStart - tpos;
-    for (const oldPos of kept) {
-      const h = readRecordHeader(this.source, oldPos);
-      const data = readRecordData(this.source, h);
-      const prev = this.index.get(h.oid) ?? 0;
-      const bytes = encodeRecord({ oid: h.oid, tid: h.tid, prev, tloc: newTpos }, data);
-      records.push(bytes);
-      this.noteRecord(h.oid, pos, data === null);
-      if (this.analysis.keepPositions.has(oldPos)) this.moved.set(oldPos, pos);
-      pos += bytes.length;
-      recordBytes += bytes.length;
-    }
-    const metadataBytes = info.recordsStart - tpos;
-    const length = metadataBytes + recordBytes;
-    const head = new Uint8Array(metadataBytes);
-    encodeTransactionHeader({ ...info, length, status: Status.packed }, head);
-    const meta = this.source.readExactly(
-      tpos + TRANSACTION_HEADER_BYTES,
-      metadataBytes - TRANSACTION_HEADER_BYTES,
-      'transaction metadata',
+    // Records without their own data get it resolved first: their size is needed for the header.
+    const resolved = kept.map((r) =>
+      r.dataBytes > 0
+        ? undefined
+        : readRecordData(this.source, readRecordHeader(this.source, r.pos, r.oid)),
     );
-    head.set(meta, TRANSACTION_HEADER_BYTES);
+    let length = metadataBytes;
+    kept.forEach((r, i) => (length += dataRecordBytes(r.dataBytes || (resolved[i]?.length ?? 0))));
+    const head = transaction.bytes(tpos, metadataBytes);
+    writePosition(length, head, 8);
+    head[STATUS_OFFSET] = Status.packed;
     this.out.append(head);
-    for (const part of records) this.out.append(part);
+    kept.forEach((record, i) => {
+      const pos = this.out.position;
+      const prev = this.index.get(record.oid) ?? 0;
+      if (record.dataBytes > 0) {
+        this.out.append(transaction.view(record.pos, DATA_HEADER_BYTES + record.dataBytes));
+        this.out.patchPosition(pos + 16, prev);
+        this.out.patchPosition(pos + 24, newTpos);
+      } else {
+        this.out.append(
+          encodeRecord({ oid: record.oid, tid, prev, tloc: newTpos }, resolved[i] ?? null),
+        );
+      }
+      this.noteRecord(record.oid, pos, record.dataBytes === 0 && resolved[i] === null);
+      if (this.analysis.keepPositions.has(record.pos)) this.moved.set(record.pos, pos);
+    });
     this.appendTrailer(length);
   }
 
   /** Step 3/4: transactions in `[from, to)` of the source, after the pack point. */
   async copyAfterPackPoint(from: number, to: number): Promise<void> {
-    await walkTransactions(this.source, from, to, (_tid, status, tpos, forEachRecord) => {
-      const info = readTransactionInfo(this.source, tpos);
-      if (status === Status.undone) {
+    await walkTransactions(this.source, from, to, (transaction) => {
+      const { pos: tpos, metadataBytes, length } = transaction;
+      if (transaction.status === Status.undone) {
         // Obsolete "undone" transaction of old ZODB files: readers skip it; copied as is so positions keep their offset.
-        const length = info.length + TRANSACTION_TRAILER_BYTES;
-        this.out.append(this.source.readExactly(tpos, length, 'undone transaction'));
+        this.out.append(transaction.bytes(tpos, length + TRANSACTION_TRAILER_BYTES));
         return;
       }
       const newTpos = this.out.position;
-      const metadataBytes = info.recordsStart - tpos;
-      this.out.append(this.source.readExactly(tpos, metadataBytes, 'transaction header'));
+      this.out.append(transaction.view(tpos, metadataBytes));
       const updates: [Oid, number, boolean][] = [];
-      forEachRecord((oid, pos, dataBytes, back) => {
+      transaction.forEachRecord((oid, pos, dataBytes, back) => {
         const newPos = this.out.position;
-        const data =
-          dataBytes > 0
-            ? this.source.readExactly(pos + DATA_HEADER_BYTES, dataBytes, 'data')
-            : null;
-        encodeDataHeader(
-          { oid, tid: info.tid, prev: this.index.get(oid) ?? 0, tloc: newTpos, dataBytes },
-          this.scratch,
-        );
-        if (data === null) {
-          writePosition(this.translate(oid, back), this.scratch, DATA_HEADER_BYTES);
-          this.out.append(this.scratch);
-        } else {
-          this.out.append(this.scratch.subarray(0, DATA_HEADER_BYTES));
-          this.out.append(data);
+        if (pos >= this.analysis.analysisEnd) {
+          const data = dataBytes > 0 ? transaction.bytes(pos + DATA_HEADER_BYTES, dataBytes) : null;
+          this.checkReferences(oid, pos, data, back);
         }
-        this.checkReferences(oid, pos, data, back);
-        updates.push([oid, newPos, data === null && back === 0]);
+        this.out.append(transaction.view(pos, dataRecordBytes(dataBytes)));
+        this.out.patchPosition(newPos + 16, this.index.get(oid) ?? 0);
+        this.out.patchPosition(newPos + 24, newTpos);
+        if (dataBytes === 0)
+          this.out.patchPosition(newPos + DATA_HEADER_BYTES, this.translate(oid, back));
+        updates.push([oid, newPos, dataBytes === 0 && back === 0]);
       });
       for (const [oid, newPos, deletion] of updates) this.noteRecord(oid, newPos, deletion);
-      this.appendTrailer(info.length);
+      this.appendTrailer(length);
     });
   }
 
@@ -355,7 +349,6 @@ class PackCopier {
    * remembers references to objects the pack is removing.
    */
   private checkReferences(oid: Oid, pos: number, data: Uint8Array | null, back: number): void {
-    if (pos < this.analysis.analysisEnd) return;
     const bytes =
       data ??
       (pointsAtRecord(back)

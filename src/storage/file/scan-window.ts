@@ -40,6 +40,17 @@ export class ScanWindow {
     return n >= length ? 0 : -1;
   }
 
+  /**
+   * Bytes `[pos, pos + length)` as a view into the window (no copy), valid
+   * until the next call on this window; `undefined` past the end or when
+   * longer than the window.
+   */
+  view(pos: number, length: number): Uint8Array | undefined {
+    if (length > this.buffer.length) return undefined;
+    const at = this.at(pos, length);
+    return at < 0 ? undefined : this.buffer.subarray(at, at + length);
+  }
+
   /** A copy of bytes `[pos, pos + length)`, or `undefined` past the end. */
   copy(pos: number, length: number): Uint8Array | undefined {
     if (length > this.buffer.length) {

@@ -1,0 +1,250 @@
+/**
+ * Storage-level FileStorage workloads: the disk's raw fsync rate, small
+ * commits (one writer, eight writers through group commit), opening with
+ * the saved index, rebuilding the index by scanning, pack, and random
+ * current-record loads.
+ *
+ * Run: node --conditions=source --import tsx bench/run-suite.ts file-storage [--quick]
+ */
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAX_TID, ROOT_OID, ZERO_TID } from '../../src/ids.js';
+import type { Oid } from '../../src/ids.js';
+import { FileStorage, rebuildIndex } from '../../src/storage/file/index.js';
+import type { ReferencesFunction } from '../../src/storage/interfaces.js';
+import type { BenchReporter, BenchSuite } from '../reporter.js';
+
+const SUITE = 'file-storage';
+
+/** Python ZODB's figures named by the issue. */
+const PYTHON = { rebuildMBps: 130, packMBps: 22, openWithIndexMs: 1 };
+
+/** Bench record: u32 count of references, the oids as u32s, then payload. */
+function benchRecord(refs: readonly Oid[], payloadBytes: number, fill: number): Uint8Array {
+  const out = new Uint8Array(4 + refs.length * 4 + payloadBytes).fill(fill);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, refs.length);
+  refs.forEach((oid, i) => view.setUint32(4 + i * 4, oid));
+  return out;
+}
+
+const benchReferences: ReferencesFunction = (data) => {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const count = view.getUint32(0);
+  return Array.from({ length: count }, (_, i) => view.getUint32(4 + i * 4));
+};
+
+function meta(description: string): {
+  user: string;
+  description: string;
+  extension: Record<string, unknown>;
+} {
+  return { user: 'bench', description, extension: {} };
+}
+
+/** Commits `writes` (oid, data) in one transaction with current serials. */
+async function commitWrites(
+  s: FileStorage,
+  writes: readonly (readonly [Oid, Uint8Array])[],
+): Promise<void> {
+  const txn = meta('bench');
+  await s.tpcBegin(txn);
+  for (const [oid, data] of writes)
+    s.store(oid, s.loadAt(oid, MAX_TID)?.serial ?? ZERO_TID, data, txn);
+  await s.tpcVote(txn);
+  await s.tpcFinish(txn);
+}
+
+/** Append 200 bytes + fdatasync, as fast as possible, for `ms`: the disk's commit ceiling. */
+function rawFsyncRate(dir: string, ms: number): number {
+  const fd = fs.openSync(join(dir, 'fsync.dat'), 'w');
+  const chunk = new Uint8Array(200).fill(1);
+  let position = 0;
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    fs.writeSync(fd, chunk, 0, chunk.length, position);
+    position += chunk.length;
+    fs.fdatasyncSync(fd);
+    n++;
+  }
+  const rate = (n * 1000) / (performance.now() - start);
+  fs.closeSync(fd);
+  return rate;
+}
+
+/** Small commits (one ~100-byte record each) by `writers` concurrent writers for `ms`. */
+async function smallCommitRate(path: string, writers: number, ms: number): Promise<number> {
+  const s = new FileStorage(path, { create: true });
+  const oids = Array.from({ length: writers }, () => s.newOid());
+  let commits = 0;
+  const start = performance.now();
+  await Promise.all(
+    oids.map(async (oid, i) => {
+      for (let n = 0; performance.now() - start < ms; n++) {
+        await commitWrites(s, [[oid, benchRecord([], 100, (n + i) & 0xff)]]);
+        commits++;
+      }
+    }),
+  );
+  const rate = (commits * 1000) / (performance.now() - start);
+  await s.close();
+  return rate;
+}
+
+/** Writes a file of about `targetBytes` with several revisions per object; returns its objects. */
+async function buildLargeFile(path: string, targetBytes: number): Promise<Oid[]> {
+  const revisions = 5;
+  const recordBytes = 100;
+  const objects = Math.floor(targetBytes / revisions / (recordBytes + 50));
+  const s = new FileStorage(path, { create: true });
+  const oids = Array.from({ length: objects }, () => s.newOid());
+  await commitWrites(s, [[ROOT_OID, benchRecord(oids, 0, 0)]]);
+  const perTransaction = 1000;
+  for (let revision = 0; revision < revisions; revision++) {
+    for (let at = 0; at < oids.length; at += perTransaction) {
+      const batch = oids.slice(at, at + perTransaction);
+      await commitWrites(
+        s,
+        batch.map((oid) => [oid, benchRecord([], recordBytes, revision)] as const),
+      );
+    }
+  }
+  await s.close();
+  return oids;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function openAndRebuild(
+  reporter: BenchReporter,
+  path: string,
+  quick: boolean,
+): Promise<void> {
+  const megabytes = fs.statSync(path).size / 2 ** 20;
+  const openTimes: number[] = [];
+  for (let i = 0; i < (quick ? 3 : 7); i++) {
+    const start = performance.now();
+    const s = new FileStorage(path, { readOnly: true });
+    openTimes.push(performance.now() - start);
+    if (s.indexSource !== 'saved')
+      throw new Error(`expected the saved index, got ${s.indexSource}`);
+    await s.close();
+  }
+  reporter.record({
+    suite: SUITE,
+    workload: 'open with index',
+    variant: `${megabytes.toFixed(0)} MB`,
+    value: median(openTimes),
+    unit: 'ms',
+    reference: PYTHON.openWithIndexMs,
+    better: 'lower',
+  });
+  const scanTimes: number[] = [];
+  for (let i = 0; i < (quick ? 2 : 5); i++) {
+    const start = performance.now();
+    rebuildIndex(path);
+    scanTimes.push(performance.now() - start);
+  }
+  reporter.record({
+    suite: SUITE,
+    workload: 'open with the index rebuilt by scanning',
+    variant: `${megabytes.toFixed(0)} MB`,
+    value: megabytes / (median(scanTimes) / 1000),
+    unit: 'MB/s',
+    reference: PYTHON.rebuildMBps,
+    target: PYTHON.rebuildMBps * 3,
+  });
+}
+
+function randomLoads(
+  reporter: BenchReporter,
+  path: string,
+  oids: readonly Oid[],
+  ms: number,
+): Promise<void> {
+  const s = new FileStorage(path, { readOnly: true });
+  let n = 0;
+  let seed = 12345;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    for (let i = 0; i < 1000; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      s.loadAt(oids[seed % oids.length]!, MAX_TID);
+    }
+    n += 1000;
+  }
+  reporter.record({
+    suite: SUITE,
+    workload: 'loadAt of random current records',
+    variant: 'warm page cache',
+    value: (n * 1000) / (performance.now() - start),
+    unit: 'loads/s',
+  });
+  return s.close();
+}
+
+async function pack(reporter: BenchReporter, path: string): Promise<void> {
+  const megabytes = fs.statSync(path).size / 2 ** 20;
+  const s = new FileStorage(path, { packKeepOld: false });
+  const start = performance.now();
+  await s.pack(s.lastTransaction(), benchReferences);
+  const seconds = (performance.now() - start) / 1000;
+  const after = fs.statSync(path).size / 2 ** 20;
+  await s.close();
+  reporter.record({
+    suite: SUITE,
+    workload: 'pack (GC, 5 revisions per object)',
+    variant: `${megabytes.toFixed(0)} MB -> ${after.toFixed(0)} MB`,
+    value: megabytes / seconds,
+    unit: 'MB/s',
+    reference: PYTHON.packMBps,
+    target: PYTHON.packMBps * 3,
+  });
+}
+
+const suite: BenchSuite = async (reporter, { quick }) => {
+  const dir = fs.mkdtempSync(join(tmpdir(), 'zodb-bench-fs-'));
+  try {
+    const ms = quick ? 300 : 1500;
+    const fsyncRate = rawFsyncRate(dir, ms);
+    reporter.record({
+      suite: SUITE,
+      workload: 'raw fsync rate (append 200 B + fdatasync)',
+      variant: 'disk',
+      value: fsyncRate,
+      unit: 'syncs/s',
+    });
+    const single = await smallCommitRate(join(dir, 'single.fs'), 1, ms);
+    reporter.record({
+      suite: SUITE,
+      workload: 'small commits, 1 writer',
+      variant: `${((single / fsyncRate) * 100).toFixed(0)}% of raw fsync`,
+      value: single,
+      unit: 'commits/s',
+      target: fsyncRate * 0.9,
+    });
+    const eight = await smallCommitRate(join(dir, 'eight.fs'), 8, ms);
+    reporter.record({
+      suite: SUITE,
+      workload: 'small commits, 8 writers (group commit)',
+      variant: `${(eight / single).toFixed(1)}x 1 writer`,
+      value: eight,
+      unit: 'commits/s',
+      target: single * 4,
+    });
+    const path = join(dir, 'large.fs');
+    const oids = await buildLargeFile(path, quick ? 12 * 2 ** 20 : 64 * 2 ** 20);
+    await openAndRebuild(reporter, path, quick);
+    await randomLoads(reporter, path, oids, ms);
+    await pack(reporter, path);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+export default suite;
