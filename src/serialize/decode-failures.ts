@@ -8,7 +8,6 @@
  */
 
 import { CorruptedDataError, ZODBError } from '../errors.js';
-import { RECORD_PREFIX_BYTES } from './format.js';
 
 /** A structural problem found while decoding; becomes a CorruptedDataError. */
 export class MalformedRecord extends Error {
@@ -38,31 +37,23 @@ export function callCaller<T>(callback: () => T): T {
  * The error to throw for `error` caught around a decode: the caller's own
  * error unboxed, this package's errors as they are, anything else (msgpackr's
  * messages, stack overflows on hostile nesting) wrapped in a
- * CorruptedDataError with the original as `cause`.
+ * CorruptedDataError with the original as `cause`. `valueOffset` is where
+ * the MessagePack value being read started, for errors that carry no offset.
  */
-export function decodeError(error: unknown, what: string): unknown {
+export function decodeError(error: unknown, what: string, valueOffset?: number): unknown {
   if (error instanceof CallbackFailure) return error.error;
   if (error instanceof ZODBError) return error;
-  const lastPosition = (error as { lastPosition?: unknown } | null)?.lastPosition;
   if (error instanceof MalformedRecord) {
-    const offset =
-      error.offset ??
-      (typeof lastPosition === 'number' ? RECORD_PREFIX_BYTES + lastPosition : undefined);
+    const offset = error.offset ?? valueOffset;
     return new CorruptedDataError(
       `${what}: ${error.message}`,
       offset === undefined ? {} : { offset },
     );
   }
   const detail = error instanceof Error ? error.message : String(error);
-  if (typeof lastPosition !== 'number') {
-    return new CorruptedDataError(`${what}: not valid MessagePack (${detail})`, { cause: error });
-  }
-  const offset = RECORD_PREFIX_BYTES + lastPosition;
+  const message = `${what}: the value starting here is not valid MessagePack (${detail})`;
   return new CorruptedDataError(
-    `${what}: the value starting here is not valid MessagePack (${detail})`,
-    {
-      offset,
-      cause: error,
-    },
+    message,
+    valueOffset === undefined ? { cause: error } : { offset: valueOffset, cause: error },
   );
 }

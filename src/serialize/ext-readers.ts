@@ -123,8 +123,12 @@ export function readCrossReference(data: Uint8Array): unknown {
     : run.resolveCrossReference(oid, classIndex, database);
 }
 
-/** Extension 0x29: the header's reference table. */
-export function readReferenceTable(data: Uint8Array): ReferenceTable {
+/**
+ * Extension 0x29: the header's reference table. The decoder reads the
+ * header itself; this handler serves code that decodes a record with
+ * msgpackr directly.
+ */
+export function parseReferenceTable(data: Uint8Array): ReferenceTable {
   if (data.byteLength % REFERENCE_ENTRY_BYTES !== 0) {
     throw new MalformedRecord(
       `reference table of ${data.byteLength} bytes is not made of ${REFERENCE_ENTRY_BYTES}-byte entries`,

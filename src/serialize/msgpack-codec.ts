@@ -23,7 +23,7 @@ import {
   readCrossReference,
   readInvalidDate,
   readReference,
-  readReferenceTable,
+  parseReferenceTable,
   readRegExp,
   readTag,
   readUtf16String,
@@ -56,7 +56,7 @@ register({ type: ExtType.binary, unpack: readBinary });
 register({ type: ExtType.regexp, unpack: readRegExp });
 register({ type: ExtType.invalidDate, unpack: readInvalidDate });
 register({ type: ExtType.utf16String, unpack: readUtf16String });
-register({ type: ExtType.referenceTable, unpack: readReferenceTable });
+register({ type: ExtType.referenceTable, unpack: parseReferenceTable });
 // Registered last so it is the first class msgpackr checks while packing.
 register({
   type: ExtType.reference,

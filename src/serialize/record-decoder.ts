@@ -16,7 +16,7 @@ import type { DecodeContext, PersistentRef } from './interfaces.js';
 import { recordUnpackr } from './msgpack-codec.js';
 import { PersistentReference } from './persistent-reference.js';
 import type { ParsedHeader } from './record-header.js';
-import { parseHeader, readPrefix, recordBody } from './record-header.js';
+import { parseHeader, readPrefix } from './record-header.js';
 import { StructurePass } from './structure-pass.js';
 import type { StructureSources, ValueClassLookup } from './structure-pass.js';
 
@@ -71,29 +71,26 @@ function decode(
 ): Decoded {
   const flags = readPrefix(data);
   const run = new RecordDecode((flags & FLAG_STRUCTURED) !== 0, resolveRef, valueClass);
+  let stateOffset: number | undefined;
   try {
-    let values = 0;
-    let state: unknown;
-    withDecodeRun(run, () =>
-      recordUnpackr.unpackMultiple(recordBody(data), (value: unknown) => {
-        if (values === 0) run.header = parseHeader(value);
-        else if (values === 1) state = value;
-        else throw new MalformedRecord('bytes follow the state');
-        values++;
-      }),
-    );
-    if (values < 2)
+    const parsed = parseHeader(data);
+    run.header = parsed.header;
+    stateOffset = parsed.stateOffset;
+    if (stateOffset >= data.byteLength) {
       throw new MalformedRecord(
         'the record ends after its header: the state is missing',
         data.byteLength,
       );
+    }
+    // A plain unpack of a view: msgpackr saves and restores its state when
+    // this runs inside another decode (a callback decoding another record).
+    const body = data.subarray(stateOffset);
+    let state = withDecodeRun(run, () => recordUnpackr.unpack(body) as unknown);
     if (run.structured) state = new StructurePass(run).value(state, 0);
-    return { header: run.header!, state };
+    return { header: parsed.header, state };
   } catch (error) {
-    throw decodeError(
-      error,
-      `record${run.header === undefined ? '' : ` of class ${run.header.className}`} is corrupted`,
-    );
+    const what = `record${run.header === undefined ? '' : ` of class ${run.header.className}`} is corrupted`;
+    throw decodeError(error, what, stateOffset);
   }
 }
 

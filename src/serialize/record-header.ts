@@ -8,16 +8,22 @@
 import { CorruptedDataError } from '../errors.js';
 import type { Oid } from '../ids.js';
 import { MalformedRecord, decodeError } from './decode-failures.js';
-import { ReferenceTable } from './ext-readers.js';
-import { KNOWN_FLAGS, RECORD_FORMAT_VERSION, RECORD_MAGIC, RECORD_PREFIX_BYTES } from './format.js';
+import { parseReferenceTable } from './ext-readers.js';
+import {
+  ExtType,
+  KNOWN_FLAGS,
+  RECORD_FORMAT_VERSION,
+  RECORD_MAGIC,
+  RECORD_PREFIX_BYTES,
+} from './format.js';
+import { HeaderCursor } from './header-cursor.js';
 import type { RecordHeader } from './interfaces.js';
-import { recordUnpackr } from './msgpack-codec.js';
 
 /** The header as the decoder uses it. */
 export interface ParsedHeader {
   className: string;
   /** The class table. */
-  classes: string[];
+  classes: readonly string[];
   /** Oid of each reference-table entry. */
   referenceOids: readonly Oid[];
   /** Class-table index of each reference-table entry. */
@@ -69,51 +75,46 @@ function hex(byte: number): string {
   return byte.toString(16).padStart(2, '0');
 }
 
-/** The MessagePack body after the prefix. */
-export function recordBody(data: Uint8Array): Uint8Array {
-  return data.subarray(RECORD_PREFIX_BYTES);
-}
-
-/** Validates the decoded header value `[className, classes, referenceTable]`. */
-export function parseHeader(value: unknown): ParsedHeader {
-  if (!Array.isArray(value) || value.length !== 3) {
+/**
+ * Reads the header that follows the prefix: `[className, classes,
+ * referenceTable]`. Returns it and the offset where the state starts.
+ *
+ * @throws MalformedRecord at the offset of the damage.
+ */
+export function parseHeader(data: Uint8Array): { header: ParsedHeader; stateOffset: number } {
+  const cursor = new HeaderCursor(data, RECORD_PREFIX_BYTES);
+  if (cursor.arrayLength('the header') !== 3) {
     throw new MalformedRecord('the header is not an array of 3 values', RECORD_PREFIX_BYTES);
   }
-  const [className, classes, table] = value as [unknown, unknown, unknown];
-  if (typeof className !== 'string' || className === '') {
-    throw new MalformedRecord(
-      'the header class name is not a non-empty string',
-      RECORD_PREFIX_BYTES,
-    );
+  const className = cursor.string('the class name');
+  if (className === '') throw new MalformedRecord('the class name is empty', cursor.offset - 1);
+  const classCount = cursor.arrayLength('the class table');
+  const classes: string[] = [];
+  for (let i = 0; i < classCount; i++) {
+    const name = cursor.string('the class table');
+    if (name === '')
+      throw new MalformedRecord(`class #${i} of the class table is empty`, cursor.offset - 1);
+    classes.push(name);
   }
-  if (
-    !Array.isArray(classes) ||
-    !classes.every((name) => typeof name === 'string' && name !== '')
-  ) {
-    throw new MalformedRecord(
-      'the header class table is not an array of class names',
-      RECORD_PREFIX_BYTES,
-    );
-  }
-  if (!(table instanceof ReferenceTable)) {
-    throw new MalformedRecord(
-      'the header reference table is not a reference-table extension',
-      RECORD_PREFIX_BYTES,
-    );
-  }
+  const tableOffset = cursor.offset;
+  const table = parseReferenceTable(
+    cursor.extension(ExtType.referenceTable, 'the reference table'),
+  );
   for (let i = 0; i < table.classIndexes.length; i++) {
     if (table.classIndexes[i]! >= classes.length) {
       throw new MalformedRecord(
         `reference ${i} names class #${table.classIndexes[i]} of ${classes.length}`,
+        tableOffset,
       );
     }
   }
-  return {
+  const header = {
     className,
-    classes: classes as string[],
+    classes,
     referenceOids: table.oids,
     referenceClasses: table.classIndexes,
   };
+  return { header, stateOffset: cursor.offset };
 }
 
 /**
@@ -122,21 +123,16 @@ export function parseHeader(value: unknown): ParsedHeader {
  * the CLI).
  *
  * @throws CorruptedDataError when the prefix or header is malformed.
+ * @throws TypeError if `data` is not a Uint8Array.
  */
 export function readRecordHeader(data: Uint8Array): RecordHeader {
   readPrefix(data);
-  let header: ParsedHeader | undefined;
   try {
-    recordUnpackr.unpackMultiple(recordBody(data), (value: unknown) => {
-      header = parseHeader(value);
-      return false;
-    });
+    const { header } = parseHeader(data);
+    return { className: header.className, references: [...header.referenceOids] };
   } catch (error) {
     throw decodeError(error, 'record header is corrupted');
   }
-  if (header === undefined)
-    throw new CorruptedDataError('record has no header', { offset: RECORD_PREFIX_BYTES });
-  return { className: header.className, references: [...header.referenceOids] };
 }
 
 /** The oids of the persistent objects of this database a record references (ZODB's `referencesf`), for pack and GC. */

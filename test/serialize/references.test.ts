@@ -115,6 +115,25 @@ describe('references to persistent objects', () => {
     expect(referencesOf(bytes)).toEqual([9]);
   });
 
+  it('lets resolveRef decode another record while the first is being decoded', () => {
+    const inner = encodeRecord(
+      'app.Inner',
+      { tags: new Set(['a']), ref: new FakePersistent(9) },
+      encodeContext(),
+    );
+    const plainOuter = { a: new FakePersistent(1), after: 'kept' };
+    const structuredOuter = { a: new FakePersistent(1), after: new Map([[1, 2]]) };
+    for (const outerState of [plainOuter, structuredOuter]) {
+      const outer = encodeRecord('app.Outer', outerState, encodeContext());
+      const state = decodeRecord(outer, {
+        resolveRef: (ref) => ({ ref, loaded: decodeRecord(inner, decodeContext()).state }),
+      }).state as { a: { loaded: { tags: Set<string>; ref: Ghost } }; after: unknown };
+      expect(state.a.loaded.tags).toEqual(new Set(['a']));
+      expect(state.a.loaded.ref.ref.oid).toBe(9);
+      expect(state.after).toEqual(outerState.after);
+    }
+  });
+
   it('passes errors thrown by resolveRef through unchanged', () => {
     const failure = new RangeError('no such object');
     const bytes = encodeRecord('app.Thing', { ref: new FakePersistent(1) }, encodeContext());
