@@ -105,10 +105,15 @@ export function rangeBetween(
   keyType: DataType,
 ): ResolvedRange | null {
   if (first === null || last === null) return null;
-  const empty =
-    first.leaf === last.leaf
-      ? first.index > last.index
-      : keyType.compare(first.leaf._keys[first.index], last.leaf._keys[last.index]) > 0;
+  let empty: boolean;
+  if (first.leaf === last.leaf) empty = first.index > last.index;
+  else {
+    // Finding one end may have ghosted the other end's leaf: activate each before reading.
+    first.leaf._p_activate();
+    const firstKey = first.leaf._keys[first.index];
+    last.leaf._p_activate();
+    empty = keyType.compare(firstKey, last.leaf._keys[last.index]) > 0;
+  }
   return empty
     ? null
     : { first: first.leaf, firstIndex: first.index, last: last.leaf, lastIndex: last.index };
