@@ -11,42 +11,21 @@
  * await storage.close();
  * ```
  *
- * The layout is ZODB's (FORMAT.md). Opening is synchronous: the constructor
- * takes the lock, loads or rebuilds the index and recovers from a crash.
- *
- * ## Commit protocol
- * ```
- * tpcBegin   take the commit lock (FIFO); choose tid > every earlier tid
- * store...   check serials against the index; gather records in memory
- *            (or Data.fs.tmp past 16 MiB)
- * tpcVote    append header (status 'c'), records and trailer at the end
- * tpcFinish  overwrite the status with ' '; update the index; give back
- *            the commit lock; wait for the group flush (fdatasync); then
- *            publish: db.invalidate + lastTransaction, in commit order
- * tpcAbort   cut the file back to where the transaction started
- * ```
- * A process killed at any point leaves at most one transaction with status
- * `'c'` at the end of the file, which the next writable open truncates.
- * Readers never see a transaction before it is durable: loads are bounded
- * by `lastTransaction()`, which moves only after the flush (see
- * `group-commit.ts`); writers check conflicts against everything finished.
+ * The layout is ZODB's (`FORMAT.md`). Opening is synchronous: the
+ * constructor takes the lock, loads or rebuilds the index and recovers from
+ * a crash (`open-data-file.ts`); `FileStorage.open` is the same as a
+ * promise. Commits follow `committer.ts`: durable when `tpcFinish`
+ * resolves, several sharing one flush (group commit), visible to readers
+ * only once durable (`storage-state.ts`). Reads are synchronous `readSync`s
+ * (`record-reader.ts`), at any past tid.
  *
  * @module
  */
 
 import * as path from 'node:path';
-import {
-  ConflictError,
-  POSKeyError,
-  ReadConflictError,
-  ReadOnlyError,
-  StorageError,
-  StorageTransactionError,
-  UndoError,
-} from '../../errors.js';
+import { POSKeyError, ReadOnlyError, StorageError } from '../../errors.js';
 import type { Oid, Tid } from '../../ids.js';
 import { ZERO_TID, oidRepr, tidRepr } from '../../ids.js';
-import { TimeStamp, newTid } from '../../timestamp.js';
 import type {
   DataRecord,
   DeletingStorage,
@@ -63,48 +42,31 @@ import type {
   UndoStorage,
 } from '../interfaces.js';
 import { StorageClosedError } from '../storage-closed-error.js';
-import { resolveStoreConflict } from '../store-conflict.js';
-import { TpcState } from '../tpc-state.js';
-import { sliceUndoLog, undoSpecificationFilter, UNDO_LOG_DEFAULT_LAST } from '../undo-log-slice.js';
+import { UNDO_LOG_DEFAULT_LAST, sliceUndoLog, undoSpecificationFilter } from '../undo-log-slice.js';
 import type { CheckFinding } from './check.js';
 import { checkDataFile } from './check.js';
-import type { DataFile } from './data-file.js';
+import { Committer, packingUndoError } from './committer.js';
 import type { FileTransactionRecord } from './file-iterator.js';
 import { iterateFile } from './file-iterator.js';
-import { STATUS_OFFSET, Status } from './format.js';
-import type { FinishedTransaction } from './group-commit.js';
-import { GroupCommit } from './group-commit.js';
 import { readHistory } from './history.js';
 import { saveIndexFile } from './index-file.js';
 import type { HeldLock } from './lock-file.js';
-import type { OidIndex } from './oid-index.js';
 import type { IndexSource, StoragePaths } from './open-data-file.js';
 import { openDataFile, storagePaths } from './open-data-file.js';
 import type { FileStorageOptions, ResolvedFileStorageOptions } from './options.js';
 import { resolveOptions } from './options.js';
+import type { PackHost } from './pack.js';
 import { packStorage } from './pack.js';
-import type { PackHost, PackSwap } from './pack.js';
-import { PendingTransaction, encodeMetadata } from './pending-transaction.js';
-import {
-  dataOf,
-  findRevision,
-  readRecord,
-  readRecordData,
-  readRecordHeader,
-} from './record-reader.js';
-import { restoreRecord } from './restore.js';
 import { syncReadOnly } from './read-only-sync.js';
-import { TransactionBuffer } from './transaction-buffer.js';
-import {
-  findTransaction,
-  readTransactionInfo,
-  transactionsBackward,
-} from './transaction-reader.js';
-import { parseUndoId, undoId, undoTransactionAt } from './undo.js';
+import { dataOf, findRevision, findSerial } from './record-reader.js';
+import type { StorageState } from './storage-state.js';
+import { undoLogEntries } from './undo-log.js';
 
-const STATUS_COMMITTED = new Uint8Array([Status.committed]);
-
-/** The FileStorage; see the module comment. */
+/**
+ * The FileStorage; see the module comment. Implements every storage
+ * capability but prefetch and blobs: iteration, undo, restore, external GC
+ * (`deleteObject`) and current-record iteration.
+ */
 export class FileStorage
   implements IteratorStorage, UndoStorage, RestoreStorage, DeletingStorage, RecordIteratorStorage
 {
@@ -118,35 +80,20 @@ export class FileStorage
   readonly paths: StoragePaths;
   /** How the index was obtained at open: loaded, loaded and caught up, or rebuilt by scanning. */
   readonly indexSource: IndexSource;
-  /** Bytes of an incomplete last transaction dropped (writable) or ignored (read-only) at open. */
+  /** Bytes of an unfinished last transaction cut off (writable) or ignored (read-only) at open. */
   readonly recoveredTailBytes: number;
 
-  private file: DataFile;
-  private index: OidIndex;
-  private deleted: OidIndex;
+  private readonly state: StorageState;
+  private readonly committer: Committer;
   private readonly lock: HeldLock | undefined;
-  private readonly tpc: TpcState;
-  private readonly buffer: TransactionBuffer;
-  private readonly groupCommit: GroupCommit;
-  private pending: PendingTransaction | undefined;
-  private db: StorageDB | undefined;
-  /** End of the last finished transaction: where the next one is written. */
-  private end: number;
-  /** Tid of the last finished transaction (durable or about to be). */
-  private finishedTid: Tid;
-  /** End and tid of the last durable, published transaction. */
-  private visibleEnd: number;
-  private visibleTid: Tid;
-  private largestOid: Oid;
-  private packing = false;
   private closed = false;
   private brokenBy: unknown;
 
   /**
-   * Opens (or creates) the storage at `dataPath`. Throws
-   * {@link FileStorageLockError} when another writer holds it,
-   * {@link CorruptedDataError} (with path and offset) for a damaged file,
-   * StorageSystemError for I/O failures, TypeError for bad options.
+   * Opens (or creates) the storage at `dataPath` (see {@link FileStorageOptions}).
+   * Throws FileStorageLockError when another writer holds it,
+   * CorruptedDataError (with path and offset) for a damaged file,
+   * StorageSystemError for I/O failures, TypeError for contradictory options.
    */
   constructor(dataPath: string, options: FileStorageOptions = {}) {
     this.options = resolveOptions(options);
@@ -154,28 +101,33 @@ export class FileStorage
     this.blobDir = this.options.blobDir;
     this.paths = storagePaths(dataPath);
     const opened = openDataFile(this.paths, this.options);
-    this.file = opened.file;
-    this.index = opened.index;
-    this.deleted = opened.deleted;
     this.lock = opened.lock;
     this.indexSource = opened.indexSource;
     this.recoveredTailBytes = opened.tailBytes;
-    this.end = this.visibleEnd = opened.end;
-    this.finishedTid = this.visibleTid = opened.lastTid;
-    this.largestOid = Math.max(0, opened.index.maxOid);
-    this.tpc = new TpcState({ storageName: dataPath });
-    this.buffer = new TransactionBuffer(this.paths.tmp);
-    this.groupCommit = new GroupCommit({
-      flush: () => this.file.datasync(),
-      publish: (t) => this.publish(t),
-      othersCommitting: () => this.tpc.lock.isLocked,
-      fail: (error) => this.breakDown(error),
+    this.state = {
+      name: dataPath,
+      paths: this.paths,
+      options: this.options,
+      file: opened.file,
+      index: opened.index,
+      deleted: opened.deleted,
+      db: undefined,
+      end: opened.end,
+      finishedTid: opened.lastTid,
+      visibleEnd: opened.end,
+      visibleTid: opened.lastTid,
+      largestOid: Math.max(0, opened.index.maxOid),
+      packing: false,
+    };
+    this.committer = new Committer(this.state, {
+      checkWritable: (method) => this.checkWritable(method),
+      breakDown: (error) => this.breakDown(error),
     });
   }
 
   /**
-   * Async form of the constructor, for symmetry with storages that must
-   * connect first; opening a FileStorage needs no asynchronous work.
+   * The constructor as a promise, for symmetry with storages that connect
+   * first; opening a FileStorage needs no asynchronous work.
    */
   static open(dataPath: string, options: FileStorageOptions = {}): Promise<FileStorage> {
     return Promise.resolve().then(() => new FileStorage(dataPath, options));
@@ -188,97 +140,99 @@ export class FileStorage
     return path.resolve(this.name);
   }
 
+  /** True when opened with `readOnly` or `stop`. */
   isReadOnly(): boolean {
     return this.options.readOnly;
   }
 
+  /** The last durable transaction's tid (`ZERO_TID` for an empty storage). */
   lastTransaction(): Tid {
     this.checkOpen();
-    return this.visibleTid;
+    return this.state.visibleTid;
   }
 
-  /** Objects whose current revision is not a deletion (includes finished, not yet durable commits). */
+  /** Objects whose current revision is not a deletion (counting finished, not yet durable commits). */
   objectCount(): number {
     this.checkOpen();
-    return this.index.size - this.deleted.size;
+    return this.state.index.size - this.state.deleted.size;
   }
 
   /** Size of the data file in bytes. */
   getSize(): number {
-    return this.end;
+    return this.state.end;
   }
 
   /**
    * Group-commit counters since the open: flushes of the file (`fdatasync`)
-   * and transactions made durable by them. More transactions than flushes
-   * means commits shared flushes.
+   * and transactions made durable by them (more transactions than flushes:
+   * commits shared flushes).
    */
   commitStatistics(): { readonly flushes: number; readonly transactions: number } {
-    return {
-      flushes: this.groupCommit.flushCount,
-      transactions: this.groupCommit.transactionCount,
-    };
+    const { groupCommit } = this.committer;
+    return { flushes: groupCommit.flushCount, transactions: groupCommit.transactionCount };
   }
 
+  /** Registers the database to invalidate and to resolve conflicts with. */
   registerDB(db: StorageDB): void {
-    this.db = db;
+    this.state.db = db;
   }
 
+  /** FileStorage supports transactional undo. */
   supportsUndo(): true {
     return true;
   }
 
   // ---- reads -------------------------------------------------------------
 
+  /** The revision of `oid` current at `at` (see `Storage.loadAt`). */
   loadAt(oid: Oid, at: Tid): DataRecord | null {
     this.checkOpen();
-    const pos = this.index.get(oid);
+    const { file, index, visibleTid } = this.state;
+    const pos = index.get(oid);
     if (pos === undefined) return null;
-    const found = findRevision(this.file, pos, oid, at, this.visibleTid);
+    const found = findRevision(file, pos, oid, at, visibleTid);
     if (found === null) return null;
-    return { data: dataOf(this.file, found.record), serial: found.record.header.tid };
+    return { data: dataOf(file, found.record), serial: found.record.header.tid };
   }
 
+  /** ZODB's loadBefore (see `Storage.loadBefore`). */
   loadBefore(oid: Oid, before: Tid): LoadBeforeResult | null {
     this.checkOpen();
-    const pos = this.index.get(oid);
+    const { file, index, visibleTid } = this.state;
+    const pos = index.get(oid);
     if (pos === undefined) throw new POSKeyError(oid);
     if (before === ZERO_TID) return null;
-    const found = findRevision(this.file, pos, oid, before - 1n, this.visibleTid);
+    const found = findRevision(file, pos, oid, before - 1n, visibleTid);
     if (found === null) return null;
-    const data = dataOf(this.file, found.record);
-    if (data === null)
-      throw new POSKeyError(oid, found.record.header.tid, `object ${oidRepr(oid)} was deleted`);
-    return { data, serial: found.record.header.tid, nextSerial: found.nextTid };
+    const serial = found.record.header.tid;
+    const data = dataOf(file, found.record);
+    if (data === null) throw new POSKeyError(oid, serial, `object ${oidRepr(oid)} was deleted`);
+    return { data, serial, nextSerial: found.nextTid };
   }
 
+  /** The data of `oid` written by transaction `serial`; POSKeyError if none (or a deletion). */
   loadSerial(oid: Oid, serial: Tid): Uint8Array {
     this.checkOpen();
-    let pos = this.index.get(oid) ?? 0;
-    while (pos !== 0) {
-      const record = readRecord(this.file, pos, oid);
-      const tid = record.header.tid;
-      if (tid === serial && tid <= this.visibleTid) {
-        const data = dataOf(this.file, record);
-        if (data === null)
-          throw new POSKeyError(
-            oid,
-            serial,
-            `revision ${tidRepr(serial)} of ${oidRepr(oid)} is a deletion`,
-          );
-        return data;
-      }
-      if (tid < serial) break;
-      pos = record.header.prev;
+    const { file, index, visibleTid } = this.state;
+    const record = findSerial(file, index.get(oid) ?? 0, oid, serial, visibleTid);
+    if (record === undefined) throw new POSKeyError(oid, serial);
+    const data = dataOf(file, record);
+    if (data === null) {
+      throw new POSKeyError(
+        oid,
+        serial,
+        `revision ${tidRepr(serial)} of ${oidRepr(oid)} is a deletion`,
+      );
     }
-    throw new POSKeyError(oid, serial);
+    return data;
   }
 
+  /** Up to `size` revisions of `oid`, newest first; POSKeyError for an unknown oid. */
   history(oid: Oid, size = 1): HistoryEntry[] {
     this.checkOpen();
-    const pos = this.index.get(oid);
-    const entries =
-      pos === undefined ? [] : readHistory(this.file, oid, pos, size, this.visibleTid);
+    const { file, index, visibleTid } = this.state;
+    const pos = index.get(oid);
+    const entries = pos === undefined ? [] : readHistory(file, oid, pos, size, visibleTid);
     if (entries.length === 0 && size > 0) throw new POSKeyError(oid);
     return entries;
   }
@@ -286,16 +240,16 @@ export class FileStorage
   /** Transactions with `start <= tid <= stop`, oldest first (a snapshot; see `file-iterator.ts`). */
   iterator(start?: Tid, stop?: Tid): Iterable<FileTransactionRecord> {
     this.checkOpen();
-    const file = this.file.retain();
-    const end = this.visibleEnd;
+    const file = this.state.file.retain();
+    const end = this.state.visibleEnd;
     return { [Symbol.iterator]: () => iterateFile(file, end, start, stop) };
   }
 
   /** Every current, non-deleted object with its serial and data, in oid order. */
   *recordIterator(): Generator<{ oid: Oid; serial: Tid; data: Uint8Array }> {
     this.checkOpen();
-    for (const oid of this.index.keysFrom(0)) {
-      const current = this.loadAt(oid, this.visibleTid);
+    for (const oid of this.state.index.keysFrom(0)) {
+      const current = this.loadAt(oid, this.state.visibleTid);
       if (current === null || current.data === null) continue;
       yield { oid, serial: current.serial, data: current.data };
     }
@@ -304,20 +258,26 @@ export class FileStorage
   /** Structural check of the data file (fstest's job): streams findings; see `check.ts`. */
   check(): Iterable<CheckFinding> {
     this.checkOpen();
-    return checkDataFile(this.paths.data, { end: this.visibleEnd });
+    return checkDataFile(this.paths.data, { end: this.state.visibleEnd });
   }
 
-  // ---- undo log ----------------------------------------------------------
-
+  /** Undoable transactions, newest first, sliced and filtered as in ZODB (see `UndoStorage`). */
   undoLog(
     first = 0,
     last: number = UNDO_LOG_DEFAULT_LAST,
     filter?: (e: UndoLogEntry) => boolean,
   ): UndoLogEntry[] {
     this.checkOpen();
-    return sliceUndoLog(this.undoableTransactions(), first, last, filter);
+    if (this.state.packing) throw packingUndoError();
+    return sliceUndoLog(
+      undoLogEntries(this.state.file, this.state.visibleEnd),
+      first,
+      last,
+      filter,
+    );
   }
 
+  /** Like {@link undoLog}, keeping entries whose fields equal `specification`'s. */
   undoInfo(
     first = 0,
     last: number = UNDO_LOG_DEFAULT_LAST,
@@ -326,105 +286,36 @@ export class FileStorage
     return this.undoLog(first, last, undoSpecificationFilter(specification));
   }
 
-  private *undoableTransactions(): Generator<UndoLogEntry> {
-    if (this.packing) {
-      throw new UndoError(
-        'undo is disabled while the storage is being packed; try again when the pack is done',
-      );
-    }
-    for (const { pos, header } of transactionsBackward(this.file, this.visibleEnd)) {
-      if (header.status === Status.packed) return;
-      if (header.status !== Status.committed) continue;
-      const info = readTransactionInfo(this.file, pos);
-      yield {
-        id: undoId(info.tid),
-        tid: info.tid,
-        time: TimeStamp.fromTid(info.tid).toDate(),
-        user: info.user,
-        description: info.description,
-        extension: info.extension,
-        size: info.length,
-      };
-    }
-  }
+  // ---- two-phase commit (committer.ts) -----------------------------------
 
-  // ---- two-phase commit --------------------------------------------------
-
+  /** A new oid, after every oid stored so far. ReadOnlyError when read-only. */
   newOid(): Oid {
     this.checkWritable('newOid');
-    this.largestOid = Math.max(this.largestOid, this.index.maxOid) + 1;
-    return this.largestOid;
+    this.state.largestOid = Math.max(this.state.largestOid, this.state.index.maxOid) + 1;
+    return this.state.largestOid;
   }
 
-  async tpcBegin(txn: TransactionMetaData, tid?: Tid): Promise<void> {
-    this.checkWritable('tpcBegin');
-    const metadata = encodeMetadata(txn);
-    await this.tpc.begin(txn);
-    try {
-      this.checkWritable('tpcBegin');
-      if (tid !== undefined && tid <= this.finishedTid) {
-        throw new StorageTransactionError(
-          `tpcBegin: tid ${tidRepr(tid)} is not after the last transaction ${tidRepr(this.finishedTid)} of ${this.name}`,
-        );
-      }
-      this.pending = new PendingTransaction({
-        txn,
-        tid: tid ?? newTid(this.finishedTid),
-        pos: this.end,
-        metadata,
-        buffer: this.buffer,
-        quota: { path: this.name, bytes: this.options.quota },
-      });
-    } catch (error) {
-      this.tpc.end();
-      throw error;
-    }
+  /** Waits (FIFO) for the commit lock and starts committing `txn`, with `tid` when restoring. */
+  tpcBegin(txn: TransactionMetaData, tid?: Tid): Promise<void> {
+    return this.committer.begin(txn, tid);
   }
 
+  /** Stores a revision; conflicts are resolved through the database or raised here. */
   store(oid: Oid, oldSerial: Tid, data: Uint8Array, txn: TransactionMetaData): void {
-    const pending = this.pendingFor(txn, 'store');
-    this.noteOid(oid);
-    const prev = this.index.get(oid) ?? 0;
-    let toStore = data;
-    const current = prev === 0 ? undefined : readRecordHeader(this.file, prev, oid);
-    const committedSerial = current?.tid ?? ZERO_TID;
-    if (committedSerial !== oldSerial) {
-      toStore = resolveStoreConflict(this.db, {
-        oid,
-        committedSerial,
-        committedData: current === undefined ? null : readRecordData(this.file, current),
-        oldSerial,
-        newData: data,
-      });
-      pending.resolved.add(oid);
-    }
-    pending.addRecord(oid, prev, toStore);
+    this.committer.store(oid, oldSerial, data, txn);
   }
 
+  /** Writes a deletion of `oid` (external GC); ConflictError unless `oldSerial` is current. */
   deleteObject(oid: Oid, oldSerial: Tid, txn: TransactionMetaData): void {
-    const pending = this.pendingFor(txn, 'deleteObject');
-    const prev = this.index.get(oid);
-    if (prev === undefined) throw new POSKeyError(oid);
-    const current = readRecordHeader(this.file, prev, oid);
-    if (current.tid !== oldSerial) {
-      throw new ConflictError({
-        oid,
-        committedSerial: current.tid,
-        oldSerial,
-        reason: 'deleteObject needs the current serial',
-      });
-    }
-    pending.addRecord(oid, prev, null, 0);
+    this.committer.deleteObject(oid, oldSerial, txn);
   }
 
+  /** ReadConflictError unless `serial` is the current serial of `oid`. */
   checkCurrentSerialInTransaction(oid: Oid, serial: Tid, txn: TransactionMetaData): void {
-    this.pendingFor(txn, 'checkCurrentSerialInTransaction');
-    const pos = this.index.get(oid);
-    const current = pos === undefined ? ZERO_TID : readRecordHeader(this.file, pos, oid).tid;
-    if (current !== serial)
-      throw new ReadConflictError({ oid, committedSerial: current, oldSerial: serial });
+    this.committer.checkCurrentSerial(oid, serial, txn);
   }
 
+  /** Writes a copied revision without conflict checks (see `restore.ts`). */
   restore(
     oid: Oid,
     serial: Tid,
@@ -432,84 +323,28 @@ export class FileStorage
     prevTxn: Tid | undefined,
     txn: TransactionMetaData,
   ): void {
-    const pending = this.pendingFor(txn, 'restore');
-    this.noteOid(oid);
-    restoreRecord(
-      { file: this.file, index: this.index, end: this.end, pending },
-      oid,
-      serial,
-      data,
-      prevTxn,
-    );
+    this.committer.restore(oid, serial, data, prevTxn, txn);
   }
 
+  /** Undoes transaction `id` inside the commit of `txn` (see `undo.ts`); resolves with the oids. */
   async undo(id: string, txn: TransactionMetaData): Promise<Oid[]> {
-    const pending = this.pendingFor(txn, 'undo');
-    if (this.packing)
-      throw new UndoError(
-        'undo is disabled while the storage is being packed; try again when the pack is done',
-      );
-    const tid = parseUndoId(id);
-    const tpos = findTransaction(this.file, this.end, tid, {
-      stopAtPacked: true,
-      packedStatus: Status.packed,
-    });
-    if (tpos === undefined) {
-      throw new UndoError(
-        `transaction ${tidRepr(tid)} is not in ${this.name} (packed away, or never committed)`,
-      );
-    }
-    return Promise.resolve(
-      undoTransactionAt({ file: this.file, index: this.index, pending, db: this.db }, tpos),
-    );
+    return Promise.resolve(this.committer.undo(id, txn));
   }
 
+  /** Writes the transaction with the checkpoint status; resolves with the oids conflict resolution changed. */
   async tpcVote(txn: TransactionMetaData): Promise<Oid[]> {
-    const pending = this.pendingFor(txn, 'tpcVote');
-    try {
-      pending.writeCheckpoint(this.file);
-    } catch (error) {
-      this.cutBackTo(pending.pos);
-      throw error;
-    }
-    this.tpc.markVoted(txn);
-    return Promise.resolve([...pending.resolved]);
+    return Promise.resolve(this.committer.vote(txn));
   }
 
-  async tpcFinish(txn: TransactionMetaData): Promise<Tid> {
+  /** Makes the transaction final; resolves with its tid once it is durable and visible. */
+  tpcFinish(txn: TransactionMetaData): Promise<Tid> {
     this.checkOpen();
-    this.tpc.requireVoted(txn, 'tpcFinish');
-    const pending = this.pending!;
-    try {
-      this.file.write(STATUS_COMMITTED, pending.pos + STATUS_OFFSET);
-    } catch (error) {
-      this.breakDown(error);
-      throw error;
-    }
-    const oids: Oid[] = [];
-    for (const [oid, record] of pending.records) {
-      this.index.set(oid, record.pos);
-      if (record.deletion) this.deleted.set(oid, 1);
-      else if (this.deleted.size > 0) this.deleted.delete(oid);
-      oids.push(oid);
-    }
-    this.end = pending.end;
-    this.finishedTid = pending.tid;
-    this.pending = undefined;
-    this.tpc.end();
-    await this.groupCommit.commit({ tid: pending.tid, oids, end: pending.end });
-    return pending.tid;
+    return this.committer.finish(txn);
   }
 
-  tpcAbort(txn: TransactionMetaData): Promise<void> {
-    if (this.closed || !this.tpc.isCurrent(txn)) return Promise.resolve();
-    const pending = this.pending;
-    this.pending = undefined;
-    try {
-      if (pending !== undefined && this.tpc.phase === 'voted') this.cutBackTo(pending.pos);
-    } finally {
-      this.tpc.end();
-    }
+  /** Abandons the commit of `txn`; ignored for any other transaction. */
+  async tpcAbort(txn: TransactionMetaData): Promise<void> {
+    if (!this.closed) this.committer.abort(txn);
     return Promise.resolve();
   }
 
@@ -519,16 +354,18 @@ export class FileStorage
    * Removes revisions not current at `t` and, with `packGc`, objects not
    * reachable from the root at `t` (see `pack.ts`); `options.gc` overrides
    * the `packGc` option. Commits go on while it runs, except during the
-   * final copy. ReadOnlyError on a read-only storage.
+   * final copy. ReadOnlyError on a read-only storage; StorageError while
+   * another pack runs; StorageSystemError (the storage unchanged) on I/O
+   * failures such as a full disk.
    */
   async pack(t: Tid, references: ReferencesFunction, options: PackOptions = {}): Promise<void> {
     this.checkWritable('pack');
-    if (this.packing) throw new StorageError(`${this.name} is already being packed`);
-    this.packing = true;
+    if (this.state.packing) throw new StorageError(`${this.name} is already being packed`);
+    this.state.packing = true;
     try {
       await packStorage(this.packHost(options.gc ?? this.options.packGc), t, references);
     } finally {
-      this.packing = false;
+      this.state.packing = false;
     }
   }
 
@@ -536,91 +373,64 @@ export class FileStorage
    * Read-only storages: picks up the transactions other processes committed
    * since the open (or the last `sync`), calling `db.invalidate` for each,
    * and reopens the file when a pack replaced it (then `db.invalidateCache`).
-   * Returns the new `lastTransaction()`. On a writable storage it does nothing.
+   * Returns the new `lastTransaction()`. Writable and time-travel storages
+   * have nothing to pick up and return it unchanged.
    */
   sync(): Tid {
     this.checkOpen();
-    if (!this.options.readOnly || this.options.stop !== undefined) return this.visibleTid;
-    const state = syncReadOnly(this.paths, {
-      file: this.file,
-      index: this.index,
-      deleted: this.deleted,
-      end: this.visibleEnd,
-      lastTid: this.visibleTid,
-      db: this.db,
+    const { state } = this;
+    if (!this.options.readOnly || this.options.stop !== undefined) return state.visibleTid;
+    const synced = syncReadOnly(this.paths, {
+      file: state.file,
+      index: state.index,
+      deleted: state.deleted,
+      end: state.visibleEnd,
+      lastTid: state.visibleTid,
+      db: state.db,
     });
-    if (state.file !== this.file) {
-      this.file.release();
-      this.file = state.file;
-    }
-    this.index = state.index;
-    this.deleted = state.deleted;
-    this.end = this.visibleEnd = state.end;
-    this.finishedTid = this.visibleTid = state.lastTid;
-    this.largestOid = Math.max(this.largestOid, this.index.maxOid);
-    return this.visibleTid;
+    if (synced.file !== state.file) state.file.release();
+    state.file = synced.file;
+    state.index = synced.index;
+    state.deleted = synced.deleted;
+    state.end = state.visibleEnd = synced.end;
+    state.finishedTid = state.visibleTid = synced.lastTid;
+    state.largestOid = Math.max(state.largestOid, state.index.maxOid);
+    return state.visibleTid;
   }
 
   /**
    * Closes the storage: aborts a transaction in progress, makes finished
    * ones durable, saves the index (writable storages), removes the lock.
-   * Idempotent; every other method then throws StorageError.
+   * Idempotent; every other method then throws StorageClosedError.
    */
   async close(): Promise<void> {
     if (this.closed) return;
-    const pending = this.pending;
-    if (pending !== undefined) await this.tpcAbort(pending.txn);
-    this.groupCommit.flushNow();
+    this.committer.shutDown(new StorageClosedError(this.name, 'begin a transaction'));
     this.closed = true;
-    this.tpc.lock.close(new StorageClosedError(this.name, 'begin a transaction'));
+    const { state } = this;
     try {
       if (!this.options.readOnly && this.brokenBy === undefined) {
         saveIndexFile(this.paths.index, {
-          end: this.visibleEnd,
-          lastTid: this.visibleTid,
-          index: this.index,
-          deleted: this.deleted,
+          end: state.visibleEnd,
+          lastTid: state.visibleTid,
+          index: state.index,
+          deleted: state.deleted,
         });
       }
     } finally {
-      this.file.release();
-      this.buffer.close();
+      state.file.release();
       this.lock?.release();
     }
+    return Promise.resolve();
   }
 
   // ---- internals ---------------------------------------------------------
-
-  private publish(transaction: FinishedTransaction): void {
-    this.db?.invalidate(transaction.tid, transaction.oids);
-    this.visibleEnd = transaction.end;
-    this.visibleTid = transaction.tid;
-  }
-
-  private noteOid(oid: Oid): void {
-    if (oid > this.largestOid) this.largestOid = oid;
-  }
-
-  private pendingFor(txn: TransactionMetaData, method: string): PendingTransaction {
-    this.checkWritable(method);
-    this.tpc.requireBegun(txn, method);
-    return this.pending!;
-  }
-
-  private cutBackTo(pos: number): void {
-    try {
-      this.file.truncate(pos);
-    } catch (error) {
-      this.breakDown(error);
-      throw error;
-    }
-  }
 
   /** A write or flush failed after data may have reached the file: stop serving. */
   private breakDown(error: unknown): void {
     if (this.brokenBy !== undefined) return;
     this.brokenBy = error;
-    this.tpc.lock.close(
+    this.committer.tpc.lock.close(
       new StorageError(`${this.name} stopped after an I/O failure`, { cause: error }),
     );
   }
@@ -637,28 +447,28 @@ export class FileStorage
   private checkWritable(method: string): void {
     this.checkOpen();
     if (this.options.readOnly) {
-      throw new ReadOnlyError(
-        `${method}: ${this.name} is open read-only${this.options.stop === undefined ? '' : ' (time travel)'}`,
-      );
+      const why = this.options.stop === undefined ? '' : ' (time travel)';
+      throw new ReadOnlyError(`${method}: ${this.name} is open read-only${why}`);
     }
   }
 
   private packHost(gc: boolean): PackHost {
+    const { state } = this;
     return {
       paths: this.paths,
       gc,
       keepOld: this.options.packKeepOld,
-      file: () => this.file,
-      end: () => this.end,
-      lastTid: () => this.finishedTid,
-      lock: () => this.tpc.lock.acquire(),
-      flushFinished: () => this.groupCommit.flushNow(),
-      swap: (swap: PackSwap) => {
-        this.file.release();
-        this.file = swap.file;
-        this.index = swap.index;
-        this.deleted = swap.deleted;
-        this.end = this.visibleEnd = swap.end;
+      file: () => state.file,
+      end: () => state.end,
+      lastTid: () => state.finishedTid,
+      lock: () => this.committer.tpc.lock.acquire(),
+      flushFinished: () => this.committer.groupCommit.flushNow(),
+      swap: (swap) => {
+        state.file.release();
+        state.file = swap.file;
+        state.index = swap.index;
+        state.deleted = swap.deleted;
+        state.end = state.visibleEnd = swap.end;
       },
     };
   }

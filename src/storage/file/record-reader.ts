@@ -183,3 +183,26 @@ export function findRevision(
   }
   return null;
 }
+
+/**
+ * The record of `oid` written by transaction `serial`, walking the `prev`
+ * chain from `pos` and ignoring records newer than `visible`; `undefined`
+ * when there is none.
+ */
+export function findSerial(
+  file: DataFile,
+  pos: number,
+  oid: Oid,
+  serial: Tid,
+  visible: Tid,
+): RecordWithData | undefined {
+  let p = pos;
+  while (p !== 0) {
+    const record = readRecord(file, p, oid);
+    const tid = record.header.tid;
+    if (tid === serial && tid <= visible) return record;
+    if (tid < serial) return undefined;
+    p = record.header.prev;
+  }
+  return undefined;
+}

@@ -61,10 +61,7 @@ function findSameData(
   prevTxn: Tid,
 ): number {
   const { file } = context;
-  const tpos = findTransaction(file, context.end, prevTxn, {
-    stopAtPacked: false,
-    packedStatus: 0,
-  });
+  const tpos = findTransaction(file, context.end, prevTxn, { stopAtPacked: false });
   if (tpos === undefined) return 0;
   const info = readTransactionInfo(file, tpos);
   let found = 0;

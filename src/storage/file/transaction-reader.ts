@@ -14,6 +14,7 @@ import { decodeExtension } from './extension-codec.js';
 import type { TransactionHeader } from './format.js';
 import {
   FILE_HEADER_BYTES,
+  Status,
   TRANSACTION_HEADER_BYTES,
   TRANSACTION_TRAILER_BYTES,
   decodeTransactionHeader,
@@ -110,17 +111,21 @@ export function* transactionsBackward(
   }
 }
 
-/** The position of the transaction `tid` at or before `end`, or `undefined`; stops at packed transactions when asked. */
+/**
+ * The position of the transaction `tid` among those ending at or before
+ * `end`, or `undefined`; with `stopAtPacked` the search stops at the first
+ * packed transaction (undo never reaches past a pack).
+ */
 export function findTransaction(
   file: DataFile,
   end: number,
   tid: Tid,
-  options: { stopAtPacked: boolean; packedStatus: number },
+  options: { readonly stopAtPacked: boolean },
 ): number | undefined {
   for (const { pos, header } of transactionsBackward(file, end)) {
     if (header.tid === tid) return pos;
     if (header.tid < tid) return undefined;
-    if (options.stopAtPacked && header.status === options.packedStatus) return undefined;
+    if (options.stopAtPacked && header.status === Status.packed) return undefined;
   }
   return undefined;
 }
