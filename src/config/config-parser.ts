@@ -209,7 +209,7 @@ class Parser {
   private key(line: string, at: ConfigLocation): void {
     const match = /^(\S+)(\s*)(.*)$/.exec(line)!;
     const keyText = match[1]!;
-    if (keyText.includes('=')) {
+    if (keyText.includes('=') || match[3]!.startsWith('=')) {
       throw new ConfigError(at, `"${keyText}": keys are written "key value" (a space, no "=")`);
     }
     const valueAt = { ...at, column: at.column + keyText.length + match[2]!.length };

@@ -35,20 +35,21 @@ export const DATABASE_PARAMETERS = {
 } as const satisfies ParameterSchema;
 
 /**
- * Reads the query of `url` (whose text is `uri`) with `storageSchema` plus
- * the database parameters; returns both sets of values.
+ * Reads the query of `uri` (after the `?` at `queryStart`, by default its
+ * first `?`) with `storageSchema` plus the database parameters; returns
+ * both sets of values.
  *
  * @throws ConfigError at the parameter for an unknown name, a repeated one or a bad value.
  */
 export function readParameters<S extends ParameterSchema>(
   uri: string,
-  query: URLSearchParams,
   storageSchema: S,
+  queryStart = uri.indexOf('?'),
 ): { storage: ParameterValues<S>; database: DBOptions } {
   const schema: ParameterSchema = { ...storageSchema, ...DATABASE_PARAMETERS };
   const values: Record<string, unknown> = {};
-  for (const [name, text] of query) {
-    const at = { source: uri, line: 1, column: columnOf(uri, name) };
+  for (const { name, text, column } of queryParameters(uri, queryStart)) {
+    const at = { source: uri, line: 1, column };
     const kind = schema[name];
     if (kind === undefined) {
       throw new ConfigError(
@@ -64,6 +65,42 @@ export function readParameters<S extends ParameterSchema>(
     values[name] = parsed.value;
   }
   return { storage: values as ParameterValues<S>, database: databaseOptions(values) };
+}
+
+/** The `name=value` pairs after the `?` at `query` in `uri`, decoded, with the 1-based column of each name. */
+function* queryParameters(
+  uri: string,
+  query: number,
+): Generator<{ name: string; text: string; column: number }> {
+  if (query < 0) return;
+  let offset = query + 1;
+  for (const part of uri.slice(query + 1).split('&')) {
+    if (part !== '') {
+      const equals = part.indexOf('=');
+      const rawName = equals < 0 ? part : part.slice(0, equals);
+      const rawValue = equals < 0 ? '' : part.slice(equals + 1);
+      yield {
+        name: decode(rawName, uri, offset),
+        text: decode(rawValue, uri, offset),
+        column: offset + 1,
+      };
+    }
+    offset += part.length + 1;
+  }
+}
+
+function decode(text: string, uri: string, offset: number): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch (error) {
+    throw new ConfigError(
+      { source: uri, line: 1, column: offset + 1 },
+      `malformed %-escape in "${text}"`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 function databaseOptions(values: Record<string, unknown>): DBOptions {
@@ -84,15 +121,4 @@ function databaseOptions(values: Record<string, unknown>): DBOptions {
     if (options[key] === undefined) delete options[key];
   }
   return options;
-}
-
-/** 1-based column of `name=` (or `name`) in the query part of `uri`. */
-function columnOf(uri: string, name: string): number {
-  const query = uri.lastIndexOf('?');
-  const encoded = encodeURIComponent(name);
-  for (const candidate of [`?${encoded}`, `&${encoded}`, `?${name}`, `&${name}`]) {
-    const index = uri.indexOf(candidate, Math.max(0, query));
-    if (index >= 0) return index + 2;
-  }
-  return query + 2;
 }

@@ -162,7 +162,7 @@ async function resolveFileURI(uri: string): Promise<ResolvedURI> {
       'the file URI names no file; expected file:///path/Data.fs',
     );
   }
-  const { storage, database } = readParameters(uri, url.searchParams, FILE_PARAMETERS);
+  const { storage, database } = readParameters(uri, FILE_PARAMETERS);
   const factory = fileStorageFactory(
     fileURLToPath(new URL(url.pathname, 'file://')),
     {
@@ -183,7 +183,7 @@ async function resolveFileURI(uri: string): Promise<ResolvedURI> {
 async function resolveMemoryURI(uri: string): Promise<ResolvedURI> {
   const url = parseURL(uri);
   const name = decodeURIComponent(url.host + url.pathname).replace(/^\/+|\/+$/g, '');
-  const { database } = readParameters(uri, url.searchParams, {});
+  const { database } = readParameters(uri, {});
   return {
     storage: mappingStorageFactory(name === '' ? undefined : name, 'memory'),
     databaseOptions: database,
@@ -208,7 +208,7 @@ async function resolveDemoURI(uri: string, nested: NestedUriResolver): Promise<R
       `unexpected "${rest}" after the changes URI`,
     );
   }
-  const { database } = readParameters(uri, new URLSearchParams(rest.slice(1)), {});
+  const { database } = readParameters(uri, {}, rest === '' ? -1 : changes.end);
   const baseResolved = base.inner === '' ? undefined : await nested(base.inner);
   const changesResolved = changes.inner === '' ? undefined : await nested(changes.inner);
   return {
