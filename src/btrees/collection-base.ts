@@ -66,8 +66,13 @@ export abstract class CollectionBase<K> extends Persistent {
     if (!keyType.accepts(key)) throw keyType.rejection(key, `${this.constructor.name} key`);
   }
 
-  /** @internal The ends of a checked range, or null when empty. */
-  _resolve(range: KeyRange<unknown> | undefined): ResolvedRange | null {
+  /**
+   * @internal The ends of a checked range, or null when empty. Without a
+   * `max` (and without `excludeMax`) the range runs to the end of the
+   * bucket chain (`last` is null) unless `needLast`: finding the last bucket
+   * would load the right edge of the tree for nothing.
+   */
+  _resolve(range: KeyRange<unknown> | undefined, needLast = false): ResolvedRange | null {
     this._p_activate();
     const first = this._firstPosition(
       range?.min !== undefined,
@@ -75,6 +80,9 @@ export abstract class CollectionBase<K> extends Persistent {
       range?.excludeMin === true,
     );
     if (first === null) return null;
+    if (!needLast && range?.max === undefined && range?.excludeMax !== true) {
+      return { first: first.leaf, firstIndex: first.index, last: null, lastIndex: -1 };
+    }
     const last = this._lastPosition(
       range?.max !== undefined,
       range?.max,
@@ -144,7 +152,7 @@ export abstract class CollectionBase<K> extends Persistent {
    */
   keys(range?: KeyRange<K>): KeysView<K> {
     this._checkRange(range);
-    return new KeysView<K>(() => this._resolve(range));
+    return new KeysView<K>((needLast) => this._resolve(range, needLast));
   }
 
   get [Symbol.toStringTag](): string {

@@ -131,13 +131,13 @@ export abstract class MappingBase<K, V> extends CollectionBase<K> {
   /** A lazy view of the values of the keys in `range`, in key order. */
   values(range?: KeyRange<K>): ValuesView<V> {
     this._checkRange(range);
-    return new ValuesView<V>(() => this._resolve(range));
+    return new ValuesView<V>((needLast) => this._resolve(range, needLast));
   }
 
   /** A lazy view of the `[key, value]` entries in `range`, in key order (ZODB's `items`). */
   items(range?: KeyRange<K>): ItemsView<K, V> {
     this._checkRange(range);
-    return new ItemsView<K, V>(() => this._resolve(range));
+    return new ItemsView<K, V>((needLast) => this._resolve(range, needLast));
   }
 
   /** The same as {@link MappingBase.items}. */

@@ -15,8 +15,8 @@ import type { LeafNode } from './nodes.js';
 import type { ResolvedRange } from './range.js';
 import { EntryIterator, KeyIterator, ValueIterator } from './range-iterators.js';
 
-/** Finds the ends of a view's range (null when empty). */
-type Resolver = () => ResolvedRange | null;
+/** Finds the ends of a view's range (null when empty); `last` may be null (open end) unless `needLast`. */
+type Resolver = (needLast: boolean) => ResolvedRange | null;
 
 /** A lazy, indexable, iterable sequence over a key range of a BTree-based structure. */
 export abstract class RangeView<T> implements Iterable<T> {
@@ -33,7 +33,7 @@ export abstract class RangeView<T> implements Iterable<T> {
 
   /** @internal The ends of the range, found on first use. */
   protected range(): ResolvedRange | null {
-    if (this.#range === undefined) this.#range = this.#resolver();
+    if (this.#range === undefined) this.#range = this.#resolver(false);
     return this.#range;
   }
 
@@ -92,10 +92,17 @@ export abstract class RangeView<T> implements Iterable<T> {
 
   /** The last item, or undefined when the range is empty. */
   last(): T | undefined {
-    const range = this.range();
+    let range = this.range();
     if (range === null) return undefined;
-    range.last._p_activate();
-    return this.read(range.last, range.lastIndex);
+    if (range.last === null) {
+      // The range was found with an open end: find its last bucket now.
+      range = this.#resolver(true);
+      this.#range = range;
+      if (range === null || range.last === null) return undefined;
+    }
+    const leaf = range.last;
+    leaf._p_activate();
+    return this.read(leaf, range.lastIndex);
   }
 
   get [Symbol.toStringTag](): string {

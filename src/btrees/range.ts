@@ -32,14 +32,15 @@ export interface KeyRange<K> {
 }
 
 /**
- * The first and last position of a non-empty range in a leaf chain.
+ * The first and last position of a non-empty range in a leaf chain. A null
+ * `last` means the range runs to the end of the chain.
  *
  * @internal
  */
 export interface ResolvedRange {
   readonly first: LeafNode;
   readonly firstIndex: number;
-  readonly last: LeafNode;
+  readonly last: LeafNode | null;
   readonly lastIndex: number;
 }
 

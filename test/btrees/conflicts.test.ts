@@ -8,6 +8,7 @@ import {
   check,
   ConflictReason,
   IIBTree,
+  IIBucket,
   IITreeSet,
   Length,
   OOBTree,
@@ -47,9 +48,9 @@ async function pair(options: { trackSize?: boolean } = {}): Promise<Pair> {
   c1.root.tree = tree;
   await tm1.commit();
   const c2 = db.open({ transactionManager: tm2 });
-  const second = tree._firstBucket!._next!;
+  const second = tree._firstBucket!._next! as unknown as IIBucket;
   const bucket = [...second.keys()];
-  const nextFirst = second._next!.minKey()!;
+  const nextFirst = (second._next as unknown as IIBucket).minKey()!;
   return { db, tm1, tm2, t1: tree, t2: c2.root.tree as ConflictTree, bucket, nextFirst };
 }
 
