@@ -3,12 +3,12 @@
  * commit, and which are refused with a BTreesConflictError naming the case.
  */
 import { describe, expect, it } from 'vitest';
+import type { IIBucket } from '../../src/btrees/index.js';
 import {
   BTreesConflictError,
   check,
   ConflictReason,
   IIBTree,
-  IIBucket,
   IITreeSet,
   Length,
   OOBTree,
