@@ -16,7 +16,7 @@
  */
 
 import type { Oid, Tid } from '../../ids.js';
-import { oidRepr, readTid, tidRepr } from '../../ids.js';
+import { oidRepr, tidRepr } from '../../ids.js';
 import { DataFile } from './data-file.js';
 import {
   BACK_POINTER_BYTES,
@@ -28,11 +28,15 @@ import {
   Status,
   TRANSACTION_HEADER_BYTES,
   TRANSACTION_TRAILER_BYTES,
+  dataRecordBytes,
   decodeDataHeader,
+  decodeTransactionHeader,
   readOidOrInvalid,
   readPosition,
   statusName,
+  transactionMetadataBytes,
 } from './format.js';
+import type { DataHeader } from './format.js';
 import { OidIndex } from './oid-index.js';
 import { ScanWindow } from './scan-window.js';
 
@@ -94,147 +98,133 @@ function* checkOpenFile(file: DataFile, size: number): Generator<CheckFinding> {
   const window = new ScanWindow(file, size);
   const m = window.at(0, FILE_HEADER_BYTES);
   if (m < 0 || !FILE_MAGIC.every((b, i) => window.buffer[m + i] === b)) {
-    yield {
-      kind: 'bad-magic',
-      severity: 'error',
-      offset: 0,
-      message: 'the file does not start with "FS30"',
-    };
+    yield finding('bad-magic', 0, 'the file does not start with "FS30"');
     return;
   }
-  const lastRecord = new OidIndex();
-  let lastTid: Tid = 0n;
-  for (let pos = FILE_HEADER_BYTES; pos < size;) {
-    const h = window.at(pos, TRANSACTION_HEADER_BYTES);
-    if (h < 0) {
-      yield finding(
-        'truncated',
-        pos,
-        `the file ends inside a transaction header (${size - pos} bytes)`,
-      );
-      return;
-    }
-    const buf = window.buffer;
-    const tid = readTid(buf, h);
-    const length = readPosition(buf, h + 8);
-    const status = buf[h + STATUS_OFFSET]!;
-    const metadata =
-      TRANSACTION_HEADER_BYTES +
-      ((buf[h + 17]! << 8) | buf[h + 18]!) +
-      ((buf[h + 19]! << 8) | buf[h + 20]!) +
-      ((buf[h + 21]! << 8) | buf[h + 22]!);
-    const at = { transactionOffset: pos, tid };
-    const tend = pos + length;
-    if (!(length >= metadata)) {
-      yield finding(
-        'bad-transaction-length',
-        pos,
-        `transaction length ${length} is shorter than its ${metadata}-byte metadata`,
-        at,
-      );
-      return;
-    }
-    if (tend + TRANSACTION_TRAILER_BYTES > size) {
-      if (status === Status.checkpoint) {
-        yield {
-          ...finding(
-            'unfinished-transaction',
-            pos,
-            'an unfinished (checkpoint) transaction is cut short at the end',
-            at,
-          ),
-          severity: 'warning',
-        };
-      } else {
-        yield finding(
+  const walk: Walk = { file, window, size, lastRecord: new OidIndex(), lastTid: 0n };
+  for (let pos: number | undefined = FILE_HEADER_BYTES; pos !== undefined && pos < size;) {
+    pos = yield* checkTransaction(walk, pos);
+  }
+}
+
+/** The state of one check. */
+interface Walk {
+  readonly file: DataFile;
+  readonly window: ScanWindow;
+  readonly size: number;
+  /** oid -> its last record so far, to check previous-record pointers. */
+  readonly lastRecord: OidIndex;
+  lastTid: Tid;
+}
+
+/** Checks the transaction at `pos`; returns the next position, or `undefined` when the walk cannot go on. */
+function* checkTransaction(walk: Walk, pos: number): Generator<CheckFinding, number | undefined> {
+  const { window, size } = walk;
+  const h = window.at(pos, TRANSACTION_HEADER_BYTES);
+  if (h < 0) {
+    yield finding(
+      'truncated',
+      pos,
+      `the file ends inside a transaction header (${size - pos} bytes)`,
+    );
+    return undefined;
+  }
+  const header = decodeTransactionHeader(window.buffer, h);
+  const { tid, length, status } = header;
+  const metadata = transactionMetadataBytes(header);
+  const at = { transactionOffset: pos, tid };
+  const tend = pos + length;
+  if (!(length >= metadata)) {
+    const message = `transaction length ${length} is shorter than its ${metadata}-byte metadata`;
+    yield finding('bad-transaction-length', pos, message, at);
+    return undefined;
+  }
+  if (tend + TRANSACTION_TRAILER_BYTES > size) {
+    yield status === Status.checkpoint
+      ? warning(
+          'unfinished-transaction',
+          pos,
+          'an unfinished (checkpoint) transaction is cut short at the end',
+          at,
+        )
+      : finding(
           'truncated',
           pos,
           `transaction ${tidRepr(tid)} needs ${length + 8} bytes; the file ends after ${size - pos}`,
           at,
         );
-      }
-      return;
-    }
-    if (status === Status.checkpoint) {
-      if (tend + TRANSACTION_TRAILER_BYTES === size) {
-        yield {
-          ...finding(
-            'unfinished-transaction',
-            pos,
-            'the last transaction voted but never finished',
-            at,
-          ),
-          severity: 'warning',
-        };
-        return;
-      }
-      yield finding(
-        'checkpoint-in-middle',
-        pos,
-        `transaction ${tidRepr(tid)} in the middle of the file has the checkpoint status`,
-        at,
-      );
-    } else if (
-      status !== Status.committed &&
-      status !== Status.packed &&
-      status !== Status.undone
-    ) {
-      yield finding(
-        'invalid-status',
-        pos + STATUS_OFFSET,
-        `invalid transaction status ${statusName(status)}`,
-        at,
-      );
-    }
-    if (tid <= lastTid) {
-      yield finding(
-        'tid-not-increasing',
-        pos,
-        `tid ${tidRepr(tid)} does not follow ${tidRepr(lastTid)}`,
-        at,
-      );
-    }
-    lastTid = tid;
-    if (status !== Status.undone)
-      yield* checkRecords(
-        file,
-        window,
-        pos,
-        pos + metadata,
-        tend,
-        buf.slice(h, h + 8),
-        lastRecord,
-        tid,
-      );
-    const t = window.at(tend, TRANSACTION_TRAILER_BYTES);
-    const trailer = t < 0 ? -1 : readPosition(window.buffer, t);
-    if (trailer !== length) {
-      yield finding(
-        'trailer-mismatch',
-        tend,
-        `the redundant transaction length is ${trailer}, the header says ${length}`,
-        at,
-      );
-    }
-    pos = tend + TRANSACTION_TRAILER_BYTES;
+    return undefined;
   }
+  if (status === Status.checkpoint && tend + TRANSACTION_TRAILER_BYTES === size) {
+    yield warning(
+      'unfinished-transaction',
+      pos,
+      'the last transaction voted but never finished',
+      at,
+    );
+    return undefined;
+  }
+  yield* checkStatusAndTid(walk, pos, status, tid);
+  if (status !== Status.undone) {
+    yield* checkRecords(walk, pos, pos + metadata, tend, tid);
+  }
+  const t = window.at(tend, TRANSACTION_TRAILER_BYTES);
+  const trailer = t < 0 ? -1 : readPosition(window.buffer, t);
+  if (trailer !== length) {
+    yield finding(
+      'trailer-mismatch',
+      tend,
+      `the redundant transaction length is ${trailer}, the header says ${length}`,
+      at,
+    );
+  }
+  return tend + TRANSACTION_TRAILER_BYTES;
+}
+
+function* checkStatusAndTid(
+  walk: Walk,
+  pos: number,
+  status: number,
+  tid: Tid,
+): Generator<CheckFinding> {
+  const at = { transactionOffset: pos, tid };
+  if (status === Status.checkpoint) {
+    yield finding(
+      'checkpoint-in-middle',
+      pos,
+      `transaction ${tidRepr(tid)} in the middle of the file has the checkpoint status`,
+      at,
+    );
+  } else if (status !== Status.committed && status !== Status.packed && status !== Status.undone) {
+    yield finding(
+      'invalid-status',
+      pos + STATUS_OFFSET,
+      `invalid transaction status ${statusName(status)}`,
+      at,
+    );
+  }
+  if (tid <= walk.lastTid) {
+    yield finding(
+      'tid-not-increasing',
+      pos,
+      `tid ${tidRepr(tid)} does not follow ${tidRepr(walk.lastTid)}`,
+      at,
+    );
+  }
+  walk.lastTid = tid;
 }
 
 function* checkRecords(
-  file: DataFile,
-  window: ScanWindow,
+  walk: Walk,
   tpos: number,
   from: number,
   tend: number,
-  tidBytes: Uint8Array,
-  lastRecord: OidIndex,
   tid: Tid,
 ): Generator<CheckFinding> {
   const updates: [Oid, number][] = [];
-  let pos = from;
-  while (pos < tend) {
-    const r = window.at(pos, DATA_HEADER_BYTES);
-    const context = { transactionOffset: tpos, tid };
+  const context = { transactionOffset: tpos, tid };
+  for (let pos = from; pos < tend;) {
+    const r = walk.window.at(pos, DATA_HEADER_BYTES);
     if (r < 0 || pos + DATA_HEADER_BYTES > tend) {
       yield finding(
         'record-outside-transaction',
@@ -244,59 +234,57 @@ function* checkRecords(
       );
       break;
     }
-    const b = window.buffer;
-    const oid = readOidOrInvalid(b, r);
-    const h = decodeDataHeader(b, r);
-    const bad = { ...context, oid: oid < 0 ? undefined : oid };
-    const recordBytes = DATA_HEADER_BYTES + (h.dataBytes === 0 ? BACK_POINTER_BYTES : h.dataBytes);
-    if (oid < 0 || !(pos + recordBytes <= tend)) {
-      yield finding(
-        'record-outside-transaction',
-        pos,
-        `a data record of ${recordBytes} bytes extends past its transaction`,
-        bad,
-      );
+    const h = decodeDataHeader(walk.window.buffer, r);
+    const recordBytes = dataRecordBytes(h.dataBytes);
+    if (h.oid < 0 || !(pos + recordBytes <= tend)) {
+      const message = `a data record of ${recordBytes} bytes extends past its transaction`;
+      yield finding('record-outside-transaction', pos, message, context);
       break;
     }
-    if (h.tloc !== tpos)
-      yield finding(
-        'record-transaction-pointer',
-        pos + 24,
-        `the record of ${oidRepr(oid)} points to transaction ${h.tloc}, not ${tpos}`,
-        bad,
-      );
-    if (!tidBytes.every((x, i) => b[r + 8 + i] === x))
-      yield finding(
-        'record-tid-mismatch',
-        pos + 8,
-        `the record of ${oidRepr(oid)} has tid ${tidRepr(h.tid)}`,
-        bad,
-      );
-    if (h.versionBytes !== 0)
-      yield finding(
-        'record-version',
-        pos + 32,
-        `the record of ${oidRepr(oid)} has a version (${h.versionBytes} bytes)`,
-        bad,
-      );
-    const expectedPrev = lastRecord.get(oid) ?? 0;
-    if (h.prev !== expectedPrev) {
-      yield finding(
-        'bad-previous-pointer',
-        pos + 16,
-        `the record of ${oidRepr(oid)} points to previous record ${h.prev}, expected ${expectedPrev}`,
-        bad,
-      );
-    }
-    if (h.dataBytes === 0) {
-      const problem = backPointerProblem(file, window, pos, oid);
-      if (problem !== undefined)
-        yield finding('bad-back-pointer', pos + DATA_HEADER_BYTES, problem, bad);
-    }
-    updates.push([oid, pos]);
+    yield* checkRecordFields(walk, pos, tpos, h, { ...context, oid: h.oid });
+    updates.push([h.oid, pos]);
     pos += recordBytes;
   }
-  for (const [oid, p] of updates) lastRecord.set(oid, p);
+  for (const [oid, p] of updates) walk.lastRecord.set(oid, p);
+}
+
+/** The findings about the fields of the record `h` at `pos`. */
+function* checkRecordFields(
+  walk: Walk,
+  pos: number,
+  tpos: number,
+  h: DataHeader,
+  context: { transactionOffset: number; tid: Tid; oid: Oid },
+): Generator<CheckFinding> {
+  const what = `the record of ${oidRepr(h.oid)}`;
+  if (h.tloc !== tpos) {
+    yield finding(
+      'record-transaction-pointer',
+      pos + 24,
+      `${what} points to transaction ${h.tloc}, not ${tpos}`,
+      context,
+    );
+  }
+  if (h.tid !== context.tid)
+    yield finding('record-tid-mismatch', pos + 8, `${what} has tid ${tidRepr(h.tid)}`, context);
+  if (h.versionBytes !== 0) {
+    yield finding(
+      'record-version',
+      pos + 32,
+      `${what} has a version (${h.versionBytes} bytes)`,
+      context,
+    );
+  }
+  const expectedPrev = walk.lastRecord.get(h.oid) ?? 0;
+  if (h.prev !== expectedPrev) {
+    const message = `${what} points to previous record ${h.prev}, expected ${expectedPrev}`;
+    yield finding('bad-previous-pointer', pos + 16, message, context);
+  }
+  if (h.dataBytes === 0) {
+    const problem = backPointerProblem(walk.file, walk.window, pos, h.oid);
+    if (problem !== undefined)
+      yield finding('bad-back-pointer', pos + DATA_HEADER_BYTES, problem, context);
+  }
 }
 
 function backPointerProblem(
@@ -316,6 +304,15 @@ function backPointerProblem(
   const targetOid = readOidOrInvalid(target, 0);
   if (targetOid !== oid) return `the back pointer ${back} points to a record of another oid`;
   return undefined;
+}
+
+function warning(
+  kind: CheckFindingKind,
+  offset: number,
+  message: string,
+  context: { transactionOffset?: number; tid?: Tid } = {},
+): CheckFinding {
+  return { ...finding(kind, offset, message, context), severity: 'warning' };
 }
 
 function finding(

@@ -21,21 +21,22 @@
 
 import { CorruptedDataError } from '../../errors.js';
 import type { Oid, Tid } from '../../ids.js';
-import { oidRepr, readTid, tidRepr } from '../../ids.js';
+import { oidRepr, tidRepr } from '../../ids.js';
 import type { DataFile } from './data-file.js';
 import {
   BACK_POINTER_BYTES,
   DATA_HEADER_BYTES,
   FILE_HEADER_BYTES,
   FILE_MAGIC,
-  STATUS_OFFSET,
   Status,
   TRANSACTION_HEADER_BYTES,
   TRANSACTION_TRAILER_BYTES,
+  decodeTransactionHeader,
   equalBytes8,
   readOidOrInvalid,
   readPosition,
   statusName,
+  transactionMetadataBytes,
 } from './format.js';
 import type { OidIndex } from './oid-index.js';
 import { ScanWindow } from './scan-window.js';
@@ -101,106 +102,114 @@ export function scanTransactions(
   options: ScanOptions,
 ): ScanResult {
   const size = options.size ?? file.size();
-  const window = new ScanWindow(file, size);
-  const oids: Oid[] = [];
-  const positions: number[] = [];
+  const reader: TransactionReader = {
+    file,
+    window: new ScanWindow(file, size),
+    size,
+    index: target.index,
+    stop: options.stop,
+    oids: [],
+    positions: [],
+  };
   let pos = options.from;
   let lastTid = options.lastTid;
   let transactions = 0;
-  const lastTidBytes = new Uint8Array(8);
   for (;;) {
-    if (pos === size) return { end: pos, lastTid, transactions, stoppedBy: { kind: 'end' } };
-    const h = window.at(pos, TRANSACTION_HEADER_BYTES);
-    if (h < 0) {
-      return {
-        end: pos,
-        lastTid,
-        transactions,
-        stoppedBy: { kind: 'tail', reason: `only ${size - pos} bytes of a transaction header` },
-      };
-    }
-    const buf = window.buffer;
-    const tid = readTid(buf, h);
-    const length = readPosition(buf, h + 8);
-    const status = buf[h + STATUS_OFFSET]!;
-    const fail = (message: string, at = pos): CorruptedDataError =>
-      new CorruptedDataError(`${message} (transaction ${tidRepr(tid)} at ${pos})`, {
-        path: file.path,
-        offset: at,
-      });
-    if (status === Status.checkpoint) {
-      if (pos + length + TRANSACTION_TRAILER_BYTES >= size) {
-        return {
-          end: pos,
-          lastTid,
-          transactions,
-          stoppedBy: { kind: 'tail', reason: 'a transaction that voted but never finished' },
-        };
-      }
-      throw fail('a transaction in the middle of the file still has the checkpoint status');
-    }
-    if (status !== Status.committed && status !== Status.packed && status !== Status.undone) {
-      throw fail(`invalid transaction status ${statusName(status)}`);
-    }
-    if (tid <= lastTid) {
-      throw fail(`transaction ids do not increase: ${tidRepr(tid)} follows ${tidRepr(lastTid)}`);
-    }
-    if (options.stop !== undefined && tid >= options.stop) {
-      return { end: pos, lastTid, transactions, stoppedBy: { kind: 'stop' } };
-    }
-    const metadataBytes =
-      TRANSACTION_HEADER_BYTES +
-      ((buf[h + 17]! << 8) | buf[h + 18]!) +
-      ((buf[h + 19]! << 8) | buf[h + 20]!) +
-      ((buf[h + 21]! << 8) | buf[h + 22]!);
-    if (!(length >= metadataBytes)) {
-      throw fail(
-        `transaction length ${length} is shorter than its metadata (${metadataBytes} bytes)`,
-      );
-    }
-    const tend = pos + length;
-    if (tend + TRANSACTION_TRAILER_BYTES > size) {
-      throw fail(
-        `the file is cut short: the committed transaction needs ${length + TRANSACTION_TRAILER_BYTES} bytes ` +
-          `but the file ends after ${size - pos}; recoverFileStorage() keeps every intact transaction`,
-      );
-    }
-    lastTidBytes.set(buf.subarray(h, h + 8));
-    oids.length = 0;
-    positions.length = 0;
-    if (status !== Status.undone) {
-      readRecords(
-        window,
-        file,
-        target.index,
-        pos,
-        tend,
-        metadataBytes,
-        lastTidBytes,
-        oids,
-        positions,
-        fail,
-      );
-    }
-    const t = window.at(tend, TRANSACTION_TRAILER_BYTES);
-    if (t < 0 || readPosition(window.buffer, t) !== length) {
-      throw fail(`the redundant transaction length does not match ${length}`, tend);
-    }
-    for (let i = 0; i < oids.length; i++) {
-      const oid = oids[i]!;
-      const p = positions[i]!;
-      if (p < 0) {
-        target.index.set(oid, -p);
-        target.deleted.set(oid, 1);
-      } else {
-        target.index.set(oid, p);
-        if (target.deleted.size > 0) target.deleted.delete(oid);
-      }
-    }
-    pos = tend + TRANSACTION_TRAILER_BYTES;
-    lastTid = tid;
+    const step = readTransaction(reader, pos, lastTid);
+    if ('kind' in step) return { end: pos, lastTid, transactions, stoppedBy: step };
+    applyRecords(target, reader.oids, reader.positions);
+    pos = step.next;
+    lastTid = step.tid;
     transactions++;
-    target.onTransaction?.(tid, oids, pos);
+    target.onTransaction?.(step.tid, reader.oids, pos);
+  }
+}
+
+/** The scanning state shared by the steps of one scan. */
+interface TransactionReader {
+  readonly file: DataFile;
+  readonly window: ScanWindow;
+  readonly size: number;
+  readonly index: OidIndex;
+  readonly stop: Tid | undefined;
+  /** The records of the transaction just read: oids and positions (negative: a deletion). */
+  readonly oids: Oid[];
+  readonly positions: number[];
+}
+
+/**
+ * Reads and validates the transaction at `pos` into `reader.oids` and
+ * `reader.positions`; returns its tid and the next position, or why the
+ * scan ends there. Throws CorruptedDataError for damage.
+ */
+function readTransaction(
+  reader: TransactionReader,
+  pos: number,
+  lastTid: Tid,
+): { tid: Tid; next: number } | ScanEnd {
+  const { file, window, size } = reader;
+  if (pos === size) return { kind: 'end' };
+  const h = window.at(pos, TRANSACTION_HEADER_BYTES);
+  if (h < 0) return { kind: 'tail', reason: `only ${size - pos} bytes of a transaction header` };
+  const header = decodeTransactionHeader(window.buffer, h);
+  const { tid, length, status } = header;
+  const fail = (message: string, at = pos): CorruptedDataError =>
+    new CorruptedDataError(`${message} (transaction ${tidRepr(tid)} at ${pos})`, {
+      path: file.path,
+      offset: at,
+    });
+  if (status === Status.checkpoint) {
+    if (pos + length + TRANSACTION_TRAILER_BYTES >= size) {
+      return { kind: 'tail', reason: 'a transaction that voted but never finished' };
+    }
+    throw fail('a transaction in the middle of the file still has the checkpoint status');
+  }
+  if (status !== Status.committed && status !== Status.packed && status !== Status.undone) {
+    throw fail(`invalid transaction status ${statusName(status)}`);
+  }
+  if (tid <= lastTid)
+    throw fail(`transaction ids do not increase: ${tidRepr(tid)} follows ${tidRepr(lastTid)}`);
+  if (reader.stop !== undefined && tid >= reader.stop) return { kind: 'stop' };
+  const metadataBytes = transactionMetadataBytes(header);
+  if (!(length >= metadataBytes)) {
+    throw fail(
+      `transaction length ${length} is shorter than its metadata (${metadataBytes} bytes)`,
+    );
+  }
+  const tend = pos + length;
+  if (tend + TRANSACTION_TRAILER_BYTES > size) {
+    throw fail(
+      `the file is cut short: the committed transaction needs ${length + TRANSACTION_TRAILER_BYTES} bytes ` +
+        `but the file ends after ${size - pos}; recoverFileStorage() keeps every intact transaction`,
+    );
+  }
+  const tidBytes = window.buffer.slice(h, h + 8);
+  reader.oids.length = 0;
+  reader.positions.length = 0;
+  if (status !== Status.undone) readRecords(reader, pos, tend, pos + metadataBytes, tidBytes, fail);
+  const t = window.at(tend, TRANSACTION_TRAILER_BYTES);
+  if (t < 0 || readPosition(window.buffer, t) !== length) {
+    throw fail(`the redundant transaction length does not match ${length}`, tend);
+  }
+  return { tid, next: tend + TRANSACTION_TRAILER_BYTES };
+}
+
+/** Applies one validated transaction's records to the index and the deleted set. */
+function applyRecords(
+  target: ScanTarget,
+  oids: readonly Oid[],
+  positions: readonly number[],
+): void {
+  for (let i = 0; i < oids.length; i++) {
+    const oid = oids[i]!;
+    const p = positions[i]!;
+    if (p < 0) {
+      target.index.set(oid, -p);
+      target.deleted.set(oid, 1);
+    } else {
+      target.index.set(oid, p);
+      if (target.deleted.size > 0) target.deleted.delete(oid);
+    }
   }
 }
 
@@ -209,60 +218,59 @@ export function scanTransactions(
  * position)` pairs (negative position: a deletion) without touching the index.
  */
 function readRecords(
-  window: ScanWindow,
-  file: DataFile,
-  index: OidIndex,
+  reader: TransactionReader,
   tpos: number,
   tend: number,
-  metadataBytes: number,
+  from: number,
   tidBytes: Uint8Array,
-  oids: Oid[],
-  positions: number[],
   fail: (message: string, at?: number) => CorruptedDataError,
 ): void {
-  let pos = tpos + metadataBytes;
+  let pos = from;
   while (pos < tend) {
-    const r = window.at(pos, DATA_HEADER_BYTES);
-    if (r < 0 || pos + DATA_HEADER_BYTES > tend) {
-      throw fail('a data record header extends past the end of its transaction', pos);
-    }
-    const buf = window.buffer;
-    const oid = readOidOrInvalid(buf, r);
-    const prev = readPosition(buf, r + 16);
-    const tloc = readPosition(buf, r + 24);
-    const versionBytes = (buf[r + 32]! << 8) | buf[r + 33]!;
-    const dataBytes = readPosition(buf, r + 34);
-    if (oid < 0) throw fail('a data record has an oid past 2^53', pos);
-    if (!equalBytes8(buf, r + 8, tidBytes, 0)) {
-      throw fail(`the data record of oid ${oidRepr(oid)} has another transaction's tid`, pos);
-    }
-    if (tloc !== tpos) {
-      throw fail(`the data record of oid ${oidRepr(oid)} points to transaction ${tloc}`, pos);
-    }
-    if (versionBytes !== 0) throw fail(`the data record of oid ${oidRepr(oid)} has a version`, pos);
-    const expectedPrev = index.get(oid) ?? 0;
-    if (prev !== expectedPrev) {
-      throw fail(
-        `the data record of oid ${oidRepr(oid)} has previous-record pointer ${prev}, expected ${expectedPrev}`,
-        pos,
-      );
-    }
-    const recordBytes = DATA_HEADER_BYTES + (dataBytes === 0 ? BACK_POINTER_BYTES : dataBytes);
-    if (!(pos + recordBytes <= tend)) {
-      throw fail(`the data record of oid ${oidRepr(oid)} extends past its transaction`, pos);
-    }
-    let deletion = false;
-    if (dataBytes === 0) {
-      const b = window.at(pos + DATA_HEADER_BYTES, BACK_POINTER_BYTES);
-      const back = b < 0 ? Infinity : readPosition(window.buffer, b);
-      if (!(back < pos)) {
-        throw fail(`the back pointer of oid ${oidRepr(oid)} does not point backwards`, pos);
-      }
-      deletion = back === 0;
-    }
-    oids.push(oid);
-    positions.push(deletion ? -pos : pos);
-    pos += recordBytes;
+    const record = validateRecord(reader, pos, tpos, tend, tidBytes, fail);
+    reader.oids.push(record.oid);
+    reader.positions.push(record.deletion ? -pos : pos);
+    pos += record.bytes;
   }
   if (pos !== tend) throw fail('the data records do not add up to the transaction length', tpos);
+}
+
+/** Checks the data record at `pos` of the transaction at `tpos` (see FORMAT.md, "Rules"). */
+function validateRecord(
+  reader: TransactionReader,
+  pos: number,
+  tpos: number,
+  tend: number,
+  tidBytes: Uint8Array,
+  fail: (message: string, at?: number) => CorruptedDataError,
+): { oid: Oid; bytes: number; deletion: boolean } {
+  const { window } = reader;
+  const r = window.at(pos, DATA_HEADER_BYTES);
+  if (r < 0 || pos + DATA_HEADER_BYTES > tend) {
+    throw fail('a data record header extends past the end of its transaction', pos);
+  }
+  const buf = window.buffer;
+  const oid = readOidOrInvalid(buf, r);
+  const prev = readPosition(buf, r + 16);
+  const tloc = readPosition(buf, r + 24);
+  const versionBytes = (buf[r + 32]! << 8) | buf[r + 33]!;
+  const dataBytes = readPosition(buf, r + 34);
+  if (oid < 0) throw fail('a data record has an oid past 2^53', pos);
+  const what = `the data record of oid ${oidRepr(oid)}`;
+  if (!equalBytes8(buf, r + 8, tidBytes, 0))
+    throw fail(`${what} has another transaction's tid`, pos);
+  if (tloc !== tpos) throw fail(`${what} points to transaction ${tloc}`, pos);
+  if (versionBytes !== 0) throw fail(`${what} has a version`, pos);
+  const expectedPrev = reader.index.get(oid) ?? 0;
+  if (prev !== expectedPrev) {
+    throw fail(`${what} has previous-record pointer ${prev}, expected ${expectedPrev}`, pos);
+  }
+  const bytes = DATA_HEADER_BYTES + (dataBytes === 0 ? BACK_POINTER_BYTES : dataBytes);
+  if (!(pos + bytes <= tend)) throw fail(`${what} extends past its transaction`, pos);
+  if (dataBytes > 0) return { oid, bytes, deletion: false };
+  const b = window.at(pos + DATA_HEADER_BYTES, BACK_POINTER_BYTES);
+  const back = b < 0 ? Infinity : readPosition(window.buffer, b);
+  if (!(back < pos))
+    throw fail(`the back pointer of oid ${oidRepr(oid)} does not point backwards`, pos);
+  return { oid, bytes, deletion: back === 0 };
 }
