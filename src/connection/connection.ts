@@ -187,7 +187,7 @@ export class Connection<R extends object = UntypedRoot>
     const slot = slotOf(root);
     slot.oid = ROOT_OID;
     slot.jar = this;
-    this.cache.set(ROOT_OID, root);
+    this.cache.set(ROOT_OID, root, slot);
     if (!this.isReadOnly()) {
       this.added.set(ROOT_OID, root);
       this.join();
@@ -325,7 +325,7 @@ export class Connection<R extends object = UntypedRoot>
     if (record === null || record.data === null) throw new POSKeyError(oid, this.snapshot);
     const { state } = this.decode(record.data);
     installState(obj, state, record.serial, record.data.length);
-    this.cache.activated(obj);
+    this.cache.activated(slot);
     if (this.cache.overTarget(CACHE_OVERSHOOT_FACTOR)) this.cache.gc();
   }
 
@@ -346,7 +346,7 @@ export class Connection<R extends object = UntypedRoot>
     slot.jar = this;
     slot.serial = ZERO_TID;
     this.added.set(oid, obj);
-    this.cache.set(oid, obj);
+    this.cache.set(oid, obj, slot);
     this.join();
     return oid;
   }
@@ -453,7 +453,7 @@ export class Connection<R extends object = UntypedRoot>
           ghostify(slot);
         } else {
           slot.state = UPTODATE;
-          this.cache.activated(obj);
+          this.cache.activated(slot);
         }
       }
     }

@@ -1,13 +1,17 @@
 /**
  * The per-connection object cache (ZODB's pickle cache).
  *
- * - Every object the connection handed out is reachable by oid through a
- *   `WeakRef`, so a ghost that nothing else uses can be reclaimed by the JS
- *   garbage collector, and one oid never has two objects in a connection.
- * - Non-ghost objects are also held strongly in `active`, and are ghosted in
- *   least-recently-used order by {@link ObjectCache.gc} until both the
- *   object-count and the byte-size target are met (each limit works alone;
- *   0 turns a limit off). Changed objects are never ghosted.
+ * - Every object the connection handed out is reachable by oid, so one oid
+ *   never has two objects in a connection. Ghosts are held weakly, so a ghost
+ *   that nothing else uses can be reclaimed by the JS garbage collector. A
+ *   `WeakRef` costs about a microsecond to make, so new entries are held
+ *   strongly and the ghosts among them are switched to `WeakRef`s in
+ *   amortised passes once there are enough of them; entries whose object was
+ *   collected are swept the same way (cheaper than a FinalizationRegistry).
+ * - Non-ghost objects are also held strongly in `active` (by their slots),
+ *   and are ghosted in least-recently-used order by {@link ObjectCache.gc}
+ *   until both the object-count and the byte-size target are met (each limit
+ *   works alone; 0 turns a limit off). Changed objects are never ghosted.
  *
  * @module
  */
@@ -16,10 +20,18 @@ import type { Oid } from '../ids.js';
 import type { PersistentObject } from '../persistent/interfaces.js';
 import { CHANGED, GHOST } from '../persistent/interfaces.js';
 import { ghostify, slotOf } from '../persistent/slot.js';
+import type { PersistentSlot } from '../persistent/slot.js';
+
+/**
+ * Strongly held ghosts are switched to weak references once there are more
+ * than this many of them (or more than non-ghosts, whichever is larger):
+ * it bounds the memory of ghosts nothing uses.
+ */
+const STRONG_GHOSTS_MAX = 10_000;
 
 /** Cache statistics, with ZODB's meanings. */
 export interface CacheStats {
-  /** Objects reachable by oid (ghosts included, not yet collected). */
+  /** Objects reachable by oid (ghosts included; some may be collected since the last cache GC). */
   size: number;
   /** Non-ghost objects. */
   nonGhostCount: number;
@@ -34,13 +46,11 @@ export class ObjectCache {
   /** Target estimated bytes of non-ghost objects (0: no byte limit). */
   targetBytes: number;
 
-  private readonly byOid = new Map<Oid, WeakRef<PersistentObject>>();
-  private readonly active = new Set<PersistentObject>();
+  private readonly byOid = new Map<Oid, PersistentObject | WeakRef<PersistentObject>>();
+  private readonly active = new Set<PersistentSlot>();
   private activeBytes = 0;
-  private readonly registry = new FinalizationRegistry<Oid>((oid) => {
-    const ref = this.byOid.get(oid);
-    if (ref !== undefined && ref.deref() === undefined) this.byOid.delete(oid);
-  });
+  /** Entries of `byOid` held strongly (an upper bound: counted when set). */
+  private strongEntries = 0;
 
   constructor(targetCount: number, targetBytes: number) {
     this.targetCount = targetCount;
@@ -49,34 +59,35 @@ export class ObjectCache {
 
   /** The object with this oid, if the connection still has it. */
   get(oid: Oid): PersistentObject | undefined {
-    return this.byOid.get(oid)?.deref();
+    const entry = this.byOid.get(oid);
+    return entry instanceof WeakRef ? entry.deref() : entry;
   }
 
-  /** Adds an object (ghost or not) under its oid. */
-  set(oid: Oid, obj: PersistentObject): void {
+  /** Adds an object (ghost or not) under its oid; its slot is passed to save a lookup. */
+  set(oid: Oid, obj: PersistentObject, slot: PersistentSlot = slotOf(obj)): void {
     const existing = this.get(oid);
-    if (existing !== undefined && existing !== obj) {
+    if (existing === undefined) {
+      this.byOid.set(oid, obj);
+      this.strongEntries++;
+    } else if (existing !== obj) {
       throw new Error(`assertion failed: two objects for oid ${oid} in one cache`);
     }
-    if (existing === undefined) {
-      this.byOid.set(oid, new WeakRef(obj));
-      this.registry.register(obj, oid);
-    }
-    if (slotOf(obj).state !== GHOST) this.activated(obj);
+    if (slot.state !== GHOST) this.activated(slot);
   }
 
   /** Forgets an object (an added object whose transaction aborted). */
   delete(oid: Oid): void {
     const obj = this.get(oid);
     this.byOid.delete(oid);
-    if (obj !== undefined && this.active.delete(obj)) this.activeBytes -= slotOf(obj).estimatedSize;
+    if (obj !== undefined) this.deactivated(slotOf(obj));
   }
 
   /** Records that an object now has its state in memory. */
-  activated(obj: PersistentObject): void {
-    if (!this.active.has(obj)) {
-      this.active.add(obj);
-      this.activeBytes += slotOf(obj).estimatedSize;
+  activated(slot: PersistentSlot): void {
+    if (!slot.cached) {
+      slot.cached = true;
+      this.active.add(slot);
+      this.activeBytes += slot.estimatedSize;
     }
   }
 
@@ -90,23 +101,27 @@ export class ObjectCache {
 
   /**
    * Ghosts least-recently-used unchanged objects until both targets are met
-   * (ZODB's `incrgc`). Returns how many objects were ghosted.
+   * (ZODB's `incrgc`), and sweeps collected entries now and then. Returns how
+   * many objects were ghosted.
    */
   gc(): number {
+    if (this.strongEntries - this.active.size > Math.max(STRONG_GHOSTS_MAX, this.active.size)) {
+      this.weakenGhosts();
+    }
     // The object count only over-counts (objects ghosted behind our back),
-    // so a cache under its count target needs no sweep.
-    // Byte sizes change after activation (a new object's size is known at
-    // commit), so a byte limit always recounts.
+    // so a cache under its count target needs no pass. Byte sizes change
+    // after activation (a new object's size is known at commit), so a byte
+    // limit always recounts.
     if (this.targetBytes === 0 && !this.overTarget()) return 0;
     this.dropGhosts();
     if (!this.overTarget()) return 0;
-    const candidates: PersistentObject[] = [];
-    for (const obj of this.active) if (slotOf(obj).state !== CHANGED) candidates.push(obj);
-    candidates.sort((a, b) => slotOf(a).accessed - slotOf(b).accessed);
+    const candidates: PersistentSlot[] = [];
+    for (const slot of this.active) if (slot.state !== CHANGED) candidates.push(slot);
+    candidates.sort((a, b) => a.accessed - b.accessed);
     let ghosted = 0;
-    for (const obj of candidates) {
+    for (const slot of candidates) {
       if (!this.overTarget()) break;
-      this.ghost(obj);
+      this.ghost(slot);
       ghosted++;
     }
     return ghosted;
@@ -115,35 +130,30 @@ export class ObjectCache {
   /** Ghosts every unchanged object (ZODB's `minimize`/`full_sweep`). */
   minimize(): number {
     let ghosted = 0;
-    for (const obj of [...this.active]) {
-      if (slotOf(obj).state !== CHANGED) {
-        this.ghost(obj);
+    for (const slot of [...this.active]) {
+      if (slot.state !== CHANGED) {
+        this.ghost(slot);
         ghosted++;
       }
     }
     return ghosted;
   }
 
-  /** Ghosts the objects with these oids, even if changed. */
+  /** Ghosts the object with this oid, even if changed. */
   invalidate(oid: Oid): void {
     const obj = this.get(oid);
-    if (obj !== undefined) this.ghost(obj);
+    if (obj !== undefined) this.ghost(slotOf(obj));
   }
 
   /** Ghosts every object, changed or not (the storage asked for a full flush). */
   invalidateAll(): void {
-    for (const obj of [...this.active]) this.ghost(obj);
-  }
-
-  /** Every non-ghost object. */
-  activeObjects(): IterableIterator<PersistentObject> {
-    return this.active.values();
+    for (const slot of [...this.active]) this.ghost(slot);
   }
 
   /** Every object still reachable by oid. */
   *objects(): IterableIterator<PersistentObject> {
-    for (const ref of this.byOid.values()) {
-      const obj = ref.deref();
+    for (const entry of this.byOid.values()) {
+      const obj = entry instanceof WeakRef ? entry.deref() : entry;
       if (obj !== undefined) yield obj;
     }
   }
@@ -157,20 +167,48 @@ export class ObjectCache {
     };
   }
 
-  private ghost(obj: PersistentObject): void {
-    const slot = slotOf(obj);
+  private ghost(slot: PersistentSlot): void {
     if (slot.state !== GHOST) ghostify(slot);
-    if (this.active.delete(obj)) this.activeBytes -= slot.estimatedSize;
+    this.deactivated(slot);
   }
 
-  /** Removes objects ghosted behind the cache's back (`_p_deactivate()`) from `active`. */
+  private deactivated(slot: PersistentSlot): void {
+    if (slot.cached) {
+      slot.cached = false;
+      this.active.delete(slot);
+      this.activeBytes -= slot.estimatedSize;
+    }
+  }
+
+  /** Removes objects ghosted behind the cache's back (`_p_deactivate()`) from `active`, recounting bytes. */
   private dropGhosts(): void {
     let bytes = 0;
-    for (const obj of this.active) {
-      const slot = slotOf(obj);
-      if (slot.state === GHOST) this.active.delete(obj);
-      else bytes += slot.estimatedSize;
+    for (const slot of this.active) {
+      if (slot.state === GHOST) {
+        slot.cached = false;
+        this.active.delete(slot);
+      } else {
+        bytes += slot.estimatedSize;
+      }
     }
     this.activeBytes = bytes;
+  }
+
+  /**
+   * Holds every ghost weakly from now on, and drops the entries of objects
+   * the JS garbage collector reclaimed.
+   */
+  private weakenGhosts(): void {
+    let strong = 0;
+    for (const [oid, entry] of this.byOid) {
+      if (entry instanceof WeakRef) {
+        if (entry.deref() === undefined) this.byOid.delete(oid);
+      } else if (slotOf(entry).cached) {
+        strong++;
+      } else {
+        this.byOid.set(oid, new WeakRef(entry));
+      }
+    }
+    this.strongEntries = strong;
   }
 }

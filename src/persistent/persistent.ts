@@ -68,6 +68,7 @@ const trackingHandler: ProxyHandler<Target> = {
     }
     const slot = target[SLOT];
     if (slot.state !== CHANGED) willChange(slot);
+    else touch(slot);
     target[key] = value;
     return true;
   },
@@ -253,6 +254,7 @@ export class Persistent implements PersistentObject {
   _p_willChange(): void {
     const slot = this[SLOT];
     if (slot.state !== CHANGED) willChange(slot);
+    else touch(slot);
   }
 
   /** Asks for the object to become a ghost; ignored if it is changed or not saved. */

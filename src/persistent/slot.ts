@@ -27,6 +27,8 @@ export class PersistentSlot {
   estimatedSize = 0;
   /** LRU clock value of the last access (larger is more recent). */
   accessed = 0;
+  /** True while the connection's cache counts this object as holding state. @internal */
+  cached = false;
   /** The raw object (no Proxy): what `this` is inside the base constructor. */
   readonly target: object;
   /** What users hold: the Proxy, or the target itself for explicit-mode classes. */

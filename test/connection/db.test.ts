@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DB } from '../../src/connection/db.js';
 import { ConnectionStateError, POSKeyError, UnstorableValueError } from '../../src/errors.js';
-import { PersistentMapping } from '../../src/persistent/index.js';
+import { PersistentList, PersistentMapping } from '../../src/persistent/index.js';
 import { TransactionManager } from '../../src/transaction/index.js';
 import { Account, Node, Point, Stray } from './fixtures.js';
 
@@ -154,22 +154,26 @@ describe('cache statistics and limits', () => {
     const db = new DB(null, { cacheSize: 1000 });
     const tm = new TransactionManager();
     const conn = db.open({ transactionManager: tm });
-    const items = new PersistentMapping<number, Account>();
-    conn.root.items = items;
-    for (let i = 0; i < 100_000; i++) {
-      const account = new Account();
-      account.balance = i;
-      items.set(i, account);
-      if (i % 10_000 === 9_999) await tm.commit();
+    const batches = new PersistentList<PersistentMapping<number, Account>>();
+    conn.root.batches = batches;
+    for (let b = 0; b < 100; b++) {
+      const batch = new PersistentMapping<number, Account>();
+      for (let i = 0; i < 1000; i++) {
+        const account = new Account();
+        account.balance = b * 1000 + i;
+        batch.set(i, account);
+      }
+      batches.push(batch);
+      await tm.commit();
     }
-    await tm.commit();
     const reader = db.open({ transactionManager: new TransactionManager() });
-    const all = reader.root.items as PersistentMapping<number, Account>;
     let sum = 0;
     let peak = 0;
-    for (const account of all.values()) {
-      sum += account.balance;
-      peak = Math.max(peak, reader.cacheStats().nonGhostCount);
+    for (const batch of reader.root.batches as PersistentList<PersistentMapping<number, Account>>) {
+      for (const account of batch.values()) {
+        sum += account.balance;
+        if (account.balance % 100 === 0) peak = Math.max(peak, reader.cacheStats().nonGhostCount);
+      }
     }
     expect(sum).toBe((99_999 * 100_000) / 2);
     expect(peak).toBeLessThanOrEqual(2 * 1000 + 2);
