@@ -167,19 +167,33 @@ function readRuns(
     at += RUN_HEADER_BYTES;
     if (first < 0 || count === 0 || read + count > entries) return -1;
     if (withValues && at + count * POSITION_BYTES > body.length) return -1;
-    for (let i = 0; i < count; i++) {
-      if (withValues) {
-        const value = readUint48(body, at);
-        if (value === 0) return -1;
-        into.set(first + i, value);
-        at += POSITION_BYTES;
-      } else {
-        into.set(first + i, 1);
-      }
+    if (withValues) {
+      if (!valuesAreNonZero(body, at, count)) return -1;
+      into.setRun48(first, count, body, at);
+      at += count * POSITION_BYTES;
+    } else {
+      for (let i = 0; i < count; i++) into.set(first + i, 1);
     }
     read += count;
   }
   return at;
+}
+
+function valuesAreNonZero(bytes: Uint8Array, offset: number, count: number): boolean {
+  for (let i = 0, at = offset; i < count; i++, at += POSITION_BYTES) {
+    if (
+      (bytes[at]! |
+        bytes[at + 1]! |
+        bytes[at + 2]! |
+        bytes[at + 3]! |
+        bytes[at + 4]! |
+        bytes[at + 5]!) ===
+      0
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function writeUint48(value: number, out: Uint8Array, offset: number): void {
@@ -190,17 +204,6 @@ function writeUint48(value: number, out: Uint8Array, offset: number): void {
   out[offset + 3] = (value >>> 16) & 0xff;
   out[offset + 4] = (value >>> 8) & 0xff;
   out[offset + 5] = value & 0xff;
-}
-
-function readUint48(bytes: Uint8Array, offset: number): number {
-  const high = (bytes[offset]! << 8) | bytes[offset + 1]!;
-  const low =
-    ((bytes[offset + 2]! << 24) |
-      (bytes[offset + 3]! << 16) |
-      (bytes[offset + 4]! << 8) |
-      bytes[offset + 5]!) >>>
-    0;
-  return high * 0x1_0000_0000 + low;
 }
 
 /** Buffers small writes into large ones and keeps a running CRC-32. */

@@ -115,6 +115,46 @@ export class OidIndex {
     this.hashSet(oid, value);
   }
 
+  /**
+   * Sets `count` consecutive oids from `first` to the 48-bit values stored
+   * big-endian, 6 bytes each, in `bytes` at `offset` (the index file's
+   * layout). Much faster than `set` per oid for dense runs. Values must be
+   * non-zero (0 is "absent").
+   */
+  setRun48(first: Oid, count: number, bytes: Uint8Array, offset: number): void {
+    let oid = first;
+    let at = offset;
+    const end = first + count;
+    while (oid < end) {
+      const pageNumber = Math.floor(oid / PAGE_SIZE);
+      const pageEnd = Math.min(end, (pageNumber + 1) * PAGE_SIZE);
+      if (oid >= DENSE_OID_LIMIT || pageEnd - oid < PROMOTE_AT / 4) {
+        for (; oid < pageEnd; oid++, at += 6) this.set(oid, readUint48(bytes, at));
+        continue;
+      }
+      if (this.pages[pageNumber] === undefined) this.promote(pageNumber);
+      const page = this.pages[pageNumber]!;
+      for (; oid < pageEnd; oid++, at += 6) {
+        const high = (bytes[at]! << 8) | bytes[at + 1]!;
+        const low =
+          ((bytes[at + 2]! << 24) |
+            (bytes[at + 3]! << 16) |
+            (bytes[at + 4]! << 8) |
+            bytes[at + 5]!) >>>
+          0;
+        const slot = oid & PAGE_MASK;
+        if (page.low[slot] === 0 && (page.high === undefined || page.high[slot] === 0)) {
+          page.count++;
+          this.entryCount++;
+        }
+        if (high !== 0 && page.high === undefined) page.high = new Uint16Array(PAGE_SIZE);
+        page.low[slot] = low;
+        if (page.high !== undefined) page.high[slot] = high;
+      }
+    }
+    if (end - 1 > this.largestKey) this.largestKey = end - 1;
+  }
+
   /** Removes `oid`; returns whether it was present. */
   delete(oid: Oid): boolean {
     if (oid < DENSE_OID_LIMIT) {
@@ -350,4 +390,16 @@ export class OidIndex {
     for (const key of this.keys) if (key !== EMPTY_KEY) out[n++] = key;
     return out.sort();
   }
+}
+
+/** Reads a 48-bit big-endian value. */
+function readUint48(bytes: Uint8Array, offset: number): number {
+  const high = (bytes[offset]! << 8) | bytes[offset + 1]!;
+  const low =
+    ((bytes[offset + 2]! << 24) |
+      (bytes[offset + 3]! << 16) |
+      (bytes[offset + 4]! << 8) |
+      bytes[offset + 5]!) >>>
+    0;
+  return high * TWO_32 + low;
 }
