@@ -62,20 +62,25 @@ const trackingHandler: ProxyHandler<Target> = {
     return target[key];
   },
   set(target, key, value) {
-    if (typeof key === 'symbol' || isSpecialName(key)) {
-      target[key] = value;
-      return true;
-    }
     const slot = target[SLOT];
-    if (slot.state !== CHANGED) willChange(slot);
-    else touch(slot);
+    if (slot.jar !== undefined && typeof key === 'string' && !isSpecialName(key)) {
+      if (slot.state !== CHANGED) willChange(slot);
+      else touch(slot);
+    }
     target[key] = value;
     return true;
   },
   defineProperty(target, key, descriptor) {
-    if (typeof key === 'string' && !isSpecialName(key)) {
-      const slot = target[SLOT];
-      if (slot.state !== CHANGED) willChange(slot);
+    // Class-field initialisation of a new object arrives here: an unsaved
+    // object (no jar) has nothing to mark.
+    const slot = target[SLOT];
+    if (
+      slot.jar !== undefined &&
+      slot.state !== CHANGED &&
+      typeof key === 'string' &&
+      !isSpecialName(key)
+    ) {
+      willChange(slot);
     }
     return Reflect.defineProperty(target, key, descriptor);
   },
