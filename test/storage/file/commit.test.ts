@@ -6,11 +6,17 @@
 
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FileStorageQuotaError, TransactionTooLargeError } from '../../../src/errors.js';
+import {
+  FileStorageQuotaError,
+  StorageError,
+  StorageSystemError,
+  TransactionTooLargeError,
+} from '../../../src/errors.js';
 import { MAX_TID, ROOT_OID, ZERO_TID } from '../../../src/ids.js';
 import type { Tid } from '../../../src/ids.js';
 import { FileStorage, TRANSACTION_HEADER_BYTES } from '../../../src/storage/file/index.js';
 import { RecordingDB, commit, record, txnMeta, valueAt } from '../conformance-support.js';
+import { failFlushes, failWritesTo } from './fault-injection.js';
 import { useTempDataPaths } from './temp-files.js';
 
 const freshPath = useTempDataPaths('fs-commit');
@@ -192,5 +198,45 @@ describe('FileStorage commit protocol', () => {
     s = new FileStorage(path);
     expect(s.newOid()).toBe(42);
     await s.close();
+  });
+
+  it('on a full disk at vote, fails with StorageSystemError, leaves no partial transaction and keeps working', async () => {
+    const path = freshPath();
+    const created = new FileStorage(path);
+    await commit(created, [{ oid: ROOT_OID, data: record('before'), serial: ZERO_TID }]);
+    await created.close();
+    const size = fs.statSync(path).size;
+    const restore = failWritesTo((p) => p === path);
+    const s = new FileStorage(path);
+    try {
+      await expect(commit(s, [{ oid: ROOT_OID, data: record('lost') }])).rejects.toThrow(
+        StorageSystemError,
+      );
+    } finally {
+      restore();
+    }
+    expect(fs.statSync(path).size).toBe(size);
+    await commit(s, [{ oid: ROOT_OID, data: record('after') }]);
+    expect(valueAt(s, ROOT_OID)).toBe('after');
+    await s.close();
+  });
+
+  it('when a flush fails, rejects tpcFinish and stops serving; the file reopens consistent', async () => {
+    const path = freshPath();
+    const s = new FileStorage(path);
+    await commit(s, [{ oid: ROOT_OID, data: record('durable'), serial: ZERO_TID }]);
+    const restore = failFlushes();
+    try {
+      await expect(commit(s, [{ oid: ROOT_OID, data: record('unsure') }])).rejects.toThrow(/EIO/);
+    } finally {
+      restore();
+    }
+    expect(() => s.loadAt(ROOT_OID, MAX_TID)).toThrow(StorageError);
+    await expect(s.tpcBegin(txnMeta())).rejects.toThrow(/I\/O failure/);
+    await s.close();
+    const reopened = new FileStorage(path);
+    expect(['durable', 'unsure']).toContain(valueAt(reopened, ROOT_OID));
+    expect([...reopened.check()]).toEqual([]);
+    await reopened.close();
   });
 });

@@ -1,8 +1,8 @@
 /**
- * Simulated I/O failures for FileStorage tests: makes `fs.writeSync` fail
- * with ENOSPC ("no space left on device") for files whose path matches,
- * the way a full disk would. Patches Node's `fs` module and publishes the
- * change to ES-module importers with `syncBuiltinESMExports`.
+ * Simulated I/O failures for FileStorage tests: writes failing with ENOSPC
+ * ("no space left on device", a full disk) for files whose path matches,
+ * and flushes failing with EIO. Patches Node's `fs` module and publishes
+ * the change to ES-module importers with `syncBuiltinESMExports`.
  */
 
 import type * as NodeFs from 'node:fs';
@@ -10,6 +10,23 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const fsModule = require('node:fs') as typeof NodeFs;
+
+/** Makes `fs.fdatasyncSync` fail with EIO until the returned function is called. */
+export function failFlushes(): () => void {
+  const original = fsModule.fdatasyncSync;
+  fsModule.fdatasyncSync = () => {
+    throw Object.assign(new Error('EIO: i/o error, fdatasync'), {
+      code: 'EIO',
+      errno: -5,
+      syscall: 'fdatasync',
+    });
+  };
+  syncBuiltinESMExports();
+  return () => {
+    fsModule.fdatasyncSync = original;
+    syncBuiltinESMExports();
+  };
+}
 
 /** Makes writes to files whose path satisfies `matches` fail until the returned function is called. */
 export function failWritesTo(matches: (path: string) => boolean): () => void {

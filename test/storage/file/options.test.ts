@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ReadOnlyError } from '../../../src/errors.js';
+import { FileStorageLockError, ReadOnlyError } from '../../../src/errors.js';
 import { MAX_TID, ROOT_OID, ZERO_TID } from '../../../src/ids.js';
 import { FileStorage } from '../../../src/storage/file/index.js';
 import { commit, record, testReferences, txnMeta, valueAt } from '../conformance-support.js';
@@ -84,5 +84,17 @@ describe('FileStorage options', () => {
       quota: undefined,
     });
     await s.close();
+  });
+
+  it('refuses a second writable open in the same process until the first is closed', async () => {
+    const path = freshPath();
+    const first = new FileStorage(path);
+    expect(() => new FileStorage(path)).toThrow(FileStorageLockError);
+    expect(() => new FileStorage(path)).toThrow(/this process/);
+    const reader = new FileStorage(path, { readOnly: true });
+    await reader.close();
+    await first.close();
+    const second = new FileStorage(path);
+    await second.close();
   });
 });

@@ -203,4 +203,24 @@ describe('FileStorage pack', () => {
     expect(fs.readFileSync(path)).toEqual(once);
     await s.close();
   });
+
+  it('a read-only storage on the same file follows a pack with sync(), invalidating its cache', async () => {
+    const path = freshPath();
+    const writer = new FileStorage(path, { packKeepOld: false });
+    const { kept, garbage } = await garden(writer);
+    const reader = new FileStorage(path, { readOnly: true });
+    const db = new RecordingDB(reader);
+    reader.registerDB(db);
+    await writer.pack(writer.lastTransaction(), testReferences);
+    expect(valueAt(reader, garbage)).toBe('garbage 1'); // still the old file
+    expect(reader.sync()).toBe(writer.lastTransaction());
+    expect(db.cacheInvalidations).toBe(1);
+    expect(reader.loadAt(garbage, MAX_TID)).toBeNull();
+    expect(valueAt(reader, kept)).toBe('kept 2');
+    const tid = await commit(writer, [{ oid: kept, data: record('kept 3') }]);
+    expect(reader.sync()).toBe(tid);
+    expect(db.invalidations.map((i) => i.tid)).toEqual([tid]);
+    expect(valueAt(reader, kept)).toBe('kept 3');
+    await Promise.all([reader.close(), writer.close()]);
+  });
 });
