@@ -159,17 +159,24 @@ async function markReachable(
   roots: Oid[],
 ): Promise<OidIndex> {
   const reachable = new OidIndex();
-  const todo = roots;
+  let frontier = roots;
   let visited = 0;
-  while (todo.length > 0) {
-    const oid = todo.pop()!;
-    if (reachable.has(oid)) continue;
-    reachable.set(oid, 1);
-    const pos = current.get(oid);
-    if (pos === undefined || deletedAtPack.has(oid)) continue;
-    const data = dataOf(file, readRecord(file, pos, oid));
-    for (const ref of referencesOf(references, data)) if (!reachable.has(ref)) todo.push(ref);
-    if (++visited % 10_000 === 0) await yieldToEventLoop();
+  // Level by level, each level read in file order: forward reads, kind to the page cache and disks.
+  while (frontier.length > 0) {
+    const positions: number[] = [];
+    for (const oid of frontier) {
+      if (reachable.has(oid)) continue;
+      reachable.set(oid, 1);
+      const pos = current.get(oid);
+      if (pos !== undefined && !deletedAtPack.has(oid)) positions.push(pos);
+    }
+    const next: Oid[] = [];
+    for (const pos of Float64Array.from(positions).sort()) {
+      const data = dataOf(file, readRecord(file, pos));
+      for (const ref of referencesOf(references, data)) if (!reachable.has(ref)) next.push(ref);
+      if (++visited % 10_000 === 0) await yieldToEventLoop();
+    }
+    frontier = next;
   }
   return reachable;
 }
