@@ -165,17 +165,29 @@ export class TimeStamp {
   /** ISO-like text: `2026-11-24 07:02:27.123456`. */
   toString(): string {
     const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-    const s = this.second();
-    const whole = Math.floor(s);
-    const micro = Math.floor((s - whole) * 1e6);
+    const totalMicro = Math.min(59_999_999, Math.round(this.second() * 1e6));
+    const whole = Math.floor(totalMicro / 1e6);
+    const micro = totalMicro % 1_000_000;
     return `${p(this.year(), 4)}-${p(this.month())}-${p(this.day())} ${p(this.hour())}:${p(this.minute())}:${p(whole)}.${p(micro, 6)}`;
   }
 }
 
+/** The minute `newTid` last computed: its start in ms since the epoch, and its TimeStamp minutes. */
+let cachedMinuteStartMs = Number.NaN;
+let cachedMinutes = 0n;
+
 /**
  * The next tid for a storage whose last tid is `last`: the current time,
- * or `last + 1` when the clock has not moved past it.
+ * or `last + 1` when the clock has not moved past it. Called once per
+ * commit, so the calendar arithmetic is done once per minute.
  */
 export function newTid(last: Tid, now: Date = new Date()): Tid {
-  return TimeStamp.fromDate(now).laterThan(last).value;
+  const ms = now.getTime();
+  if (!(ms >= cachedMinuteStartMs && ms < cachedMinuteStartMs + 60_000)) {
+    cachedMinuteStartMs = ms - (ms % 60_000);
+    cachedMinutes = TimeStamp.fromDate(new Date(cachedMinuteStartMs)).value >> 32n;
+  }
+  const low = Math.min(LOW_MAX, Math.floor((ms - cachedMinuteStartMs) / 1000 / SECONDS_PER_UNIT));
+  const tid = (cachedMinutes << 32n) | BigInt(low);
+  return tid > last ? tid : last + 1n;
 }
