@@ -29,7 +29,9 @@ export interface CopyOptions {
 
 /** What {@link copyTransactionsFrom} copied. */
 export interface CopyReport {
+  /** Transactions copied. */
   readonly transactions: number;
+  /** Records copied. */
   readonly records: number;
   /** Tid of the last copied transaction, `undefined` when none was copied. */
   readonly lastTid: Tid | undefined;

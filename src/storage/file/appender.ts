@@ -17,6 +17,7 @@ export class Appender {
   private readonly file: DataFile;
   private readonly scratch = new Uint8Array(8);
 
+  /** Appends to `file` starting at `position`. */
   constructor(file: DataFile, position: number) {
     this.file = file;
     this.written = position;
@@ -27,6 +28,7 @@ export class Appender {
     return this.written + this.used;
   }
 
+  /** Appends a copy of `bytes` (the caller may reuse them at once). */
   append(bytes: Uint8Array): void {
     if (this.used + bytes.length > this.buffer.length) this.flush();
     if (bytes.length > this.buffer.length) {

@@ -59,6 +59,7 @@ export type CheckFindingKind =
 
 /** One problem found by {@link checkDataFile}. */
 export interface CheckFinding {
+  /** What is wrong (see {@link CheckFindingKind}). */
   readonly kind: CheckFindingKind;
   /**
    * `error`: damage. `warning`: an unfinished transaction at the end, which

@@ -55,10 +55,12 @@ export interface CommitterHooks {
 export class Committer {
   /** The commit lock and the phase of the transaction holding it. */
   readonly tpc: TpcState;
+  /** The durability queue (see `group-commit.ts`). */
   readonly groupCommit: GroupCommit;
   private readonly buffer: TransactionBuffer;
   private pending: PendingTransaction | undefined;
 
+  /** A committer for the storage whose state is `state`. */
   constructor(
     private readonly state: StorageState,
     private readonly hooks: CommitterHooks,
@@ -73,6 +75,7 @@ export class Committer {
     });
   }
 
+  /** tpcBegin: waits for the commit lock, then starts the pending transaction. */
   async begin(txn: TransactionMetaData, tid?: Tid): Promise<void> {
     this.hooks.checkWritable('tpcBegin');
     const metadata = encodeMetadata(txn);
@@ -99,6 +102,7 @@ export class Committer {
     }
   }
 
+  /** store: checks the serial (resolving conflicts through the database) and gathers the record. */
   store(oid: Oid, oldSerial: Tid, data: Uint8Array, txn: TransactionMetaData): void {
     const pending = this.pendingFor(txn, 'store');
     const { file, index } = this.state;
@@ -120,6 +124,7 @@ export class Committer {
     pending.addRecord(oid, prev, toStore);
   }
 
+  /** deleteObject: gathers a deletion record; ConflictError unless `oldSerial` is current. */
   deleteObject(oid: Oid, oldSerial: Tid, txn: TransactionMetaData): void {
     const pending = this.pendingFor(txn, 'deleteObject');
     const prev = this.state.index.get(oid);
@@ -136,6 +141,7 @@ export class Committer {
     pending.addRecord(oid, prev, null, 0);
   }
 
+  /** checkCurrentSerialInTransaction: ReadConflictError unless `serial` is current. */
   checkCurrentSerial(oid: Oid, serial: Tid, txn: TransactionMetaData): void {
     this.pendingFor(txn, 'checkCurrentSerialInTransaction');
     const pos = this.state.index.get(oid);
@@ -145,6 +151,7 @@ export class Committer {
       throw new ReadConflictError({ oid, committedSerial, oldSerial: serial });
   }
 
+  /** restore: gathers a copied record without conflict checks (see `restore.ts`). */
   restore(
     oid: Oid,
     serial: Tid,
@@ -158,6 +165,7 @@ export class Committer {
     restoreRecord({ file, index, end, pending }, oid, serial, data, prevTxn);
   }
 
+  /** undo: gathers the records undoing transaction `id` (see `undo.ts`); returns their oids. */
   undo(id: string, txn: TransactionMetaData): Oid[] {
     const pending = this.pendingFor(txn, 'undo');
     if (this.state.packing) throw packingUndoError();
@@ -172,6 +180,7 @@ export class Committer {
     return undoTransactionAt({ file, index, pending, db }, tpos);
   }
 
+  /** tpcVote: writes the transaction with status 'c'; returns the oids conflict resolution changed. */
   vote(txn: TransactionMetaData): Oid[] {
     const pending = this.pendingFor(txn, 'tpcVote');
     try {

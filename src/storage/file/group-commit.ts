@@ -68,6 +68,7 @@ export class GroupCommit {
   private published = 0;
   private readonly target: GroupCommitTarget;
 
+  /** A queue flushing and publishing through `target`. */
   constructor(target: GroupCommitTarget) {
     this.target = target;
   }

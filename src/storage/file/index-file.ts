@@ -48,7 +48,9 @@ export interface SavedIndex {
   readonly end: number;
   /** Tid of the last transaction before `end`. */
   readonly lastTid: Tid;
+  /** oid -> position of its newest record. */
   readonly index: OidIndex;
+  /** oids whose newest record is a deletion. */
   readonly deleted: OidIndex;
 }
 

@@ -22,6 +22,7 @@ export interface RebuiltIndex {
   readonly deleted: OidIndex;
   /** Position after the last complete transaction. */
   readonly end: number;
+  /** Tid of the last complete transaction (0 when none). */
   readonly lastTid: Tid;
   /** Bytes of an unfinished last transaction (left as they are). */
   readonly tailBytes: number;

@@ -58,6 +58,7 @@ export interface RecoveryOptions {
 export interface DroppedRegion {
   /** Offset in the damaged file. */
   readonly offset: number;
+  /** Its length in bytes. */
   readonly length: number;
   /** What was wrong there. */
   readonly reason: string;
@@ -67,10 +68,13 @@ export interface DroppedRegion {
 export interface RecoveryReport {
   /** The recovered file. */
   readonly output: string;
+  /** Transactions copied into the output. */
   readonly transactionsKept: number;
+  /** Data records copied into the output. */
   readonly recordsKept: number;
   /** Tid of the last kept transaction (0 when none). */
   readonly lastTid: Tid;
+  /** The regions of the damaged file that were not copied, in file order. */
   readonly dropped: readonly DroppedRegion[];
   /** Total length of the dropped regions. */
   readonly bytesDropped: number;
