@@ -14,13 +14,6 @@
 export const TRANSACTION_METADATA_BYTES_MAX = 0xffff;
 
 /**
- * Largest file position an index entry can hold: the in-memory index keeps
- * positions as 48-bit values (a 32-bit and a 16-bit typed array), which is
- * 256 TiB of Data.fs.
- */
-export const FILE_POSITION_MAX = 2 ** 48 - 1;
-
-/**
  * Bytes read at once when a load guesses the size of a record: one read of
  * the 42-byte header plus up to this many data bytes is faster than two
  * reads (measured: about 30 % on warm reads, `reference/node-measurements.md` 3).
@@ -65,7 +58,8 @@ export const PACK_YIELD_EVERY_BYTES = 4 << 20;
 export const PACK_ATTEMPTS_MAX = 3;
 
 /**
- * Recovery looks for the next intact transaction after damage by trying
- * every byte offset; it reads the file in windows of this size.
+ * Pack copies the transactions committed while it ran, without the commit
+ * lock, at most this many times before taking the lock for the rest: under
+ * a steady stream of commits the catching up would otherwise never end.
  */
-export const RECOVERY_SEARCH_WINDOW_BYTES = 1 << 20;
+export const PACK_CATCH_UP_ROUNDS_MAX = 4;

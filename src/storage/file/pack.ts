@@ -46,7 +46,7 @@ import {
   writePosition,
 } from './format.js';
 import { saveIndexFile } from './index-file.js';
-import { PACK_ATTEMPTS_MAX } from './limits.js';
+import { PACK_ATTEMPTS_MAX, PACK_CATCH_UP_ROUNDS_MAX } from './limits.js';
 import { OidIndex } from './oid-index.js';
 import type { StoragePaths } from './open-data-file.js';
 import type { PackAnalysis } from './pack-gc.js';
@@ -147,7 +147,9 @@ async function writePackedFile(
     const copier = new PackCopier(source, output, analysis, references);
     await copier.copyBeforePackPoint();
     let copied = analysis.packPos;
-    for (let end = host.end(); copied < end; end = host.end()) {
+    // Catch up without the lock a few times, so that little is left to copy under it.
+    for (let round = 0; round < PACK_CATCH_UP_ROUNDS_MAX && copied < host.end(); round++) {
+      const end = host.end();
       await copier.copyAfterPackPoint(copied, end);
       copied = end;
     }
