@@ -7,6 +7,12 @@
  * node's count says how many slots are in use. These helpers hide the
  * difference.
  *
+ * Items of plain arrays are shifted with loops (faster than `splice` or
+ * `copyWithin` on nodes this small); typed arrays with `copyWithin` (a
+ * memmove). Typed arrays are allocated rarely (a typed-array allocation costs far
+ * more than a plain one): a split gives the new node the old node's
+ * capacity, so it never grows after.
+ *
  * @internal
  * @module
  */
@@ -24,8 +30,7 @@ export function storeInsert(store: Store, size: number, index: number, value: un
     store[index] = value;
     return store;
   }
-  let target = store;
-  if (size === store.length) target = grow(store, size + 1);
+  const target = size === store.length ? grow(store, size + 1) : store;
   if (index < size) target.copyWithin(index + 1, index, size);
   target[index] = value as number;
   return target;
@@ -34,16 +39,26 @@ export function storeInsert(store: Store, size: number, index: number, value: un
 /** Removes the item at `index` of a store holding `size` items. */
 export function storeRemove(store: Store, size: number, index: number): void {
   if (Array.isArray(store)) {
-    store.splice(index, 1);
+    for (let i = index + 1; i < size; i++) store[i - 1] = store[i];
+    store.length = size - 1;
     return;
   }
   store.copyWithin(index, index + 1, size);
   store[size - 1] = 0;
 }
 
-/** A new store of the same kind holding items `[start, end)`, with room to grow for typed arrays. */
+/**
+ * A new store of the same kind holding items `[start, end)`; a typed array
+ * gets the capacity of `store`, so the new node can fill up as the old one
+ * did without growing.
+ */
 export function storeSlice(store: Store, start: number, end: number): Store {
-  return store.slice(start, end);
+  if (Array.isArray(store)) return store.slice(start, end);
+  const copy = new (store.constructor as Int32ArrayConstructor | Float64ArrayConstructor)(
+    store.length,
+  );
+  copy.set(store.subarray(start, end));
+  return copy;
 }
 
 /** Drops the items from `length` on (the store keeps holding `length` items). */
@@ -58,8 +73,7 @@ export function storeAppend(store: Store, size: number, value: unknown): Store {
     store.push(value);
     return store;
   }
-  let target = store;
-  if (size === store.length) target = grow(store, size + 1);
+  const target = size === store.length ? grow(store, size + 1) : store;
   target[size] = value as number;
   return target;
 }
