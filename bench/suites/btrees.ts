@@ -83,7 +83,7 @@ async function runCase(reporter: BenchReporter, kind: StorageKind, c: TreeCase):
     ref?: keyof TreeCase['reference'],
     note?: string,
   ) => {
-    const lower = ref === 'commit';
+    const lower = ref === 'commit' || unit === 'records' || unit === 'bytes';
     const reference = ref === undefined ? undefined : c.reference[ref];
     const target =
       ref === undefined
