@@ -37,6 +37,7 @@ import { PendingTransaction, encodeMetadata } from './pending-transaction.js';
 import { readRecordData, readRecordHeader } from './record-reader.js';
 import { restoreRecord } from './restore.js';
 import type { StorageState } from './storage-state.js';
+import { RECENT_SERIALS_MAX } from './limits.js';
 import { TransactionBuffer } from './transaction-buffer.js';
 import { findTransaction } from './transaction-reader.js';
 import { parseUndoId, undoTransactionAt } from './undo.js';
@@ -59,6 +60,8 @@ export class Committer {
   readonly groupCommit: GroupCommit;
   private readonly buffer: TransactionBuffer;
   private pending: PendingTransaction | undefined;
+  /** Position -> tid of recently finished records (bounded, oldest dropped first). */
+  private readonly recentSerials = new Map<number, Tid>();
 
   /** A committer for the storage whose state is `state`. */
   constructor(
@@ -108,10 +111,10 @@ export class Committer {
     const { file, index } = this.state;
     this.noteOid(oid);
     const prev = index.get(oid) ?? 0;
-    const current = prev === 0 ? undefined : readRecordHeader(file, prev, oid);
-    const committedSerial = current?.tid ?? ZERO_TID;
+    const committedSerial = this.serialAt(prev, oid);
     let toStore = data;
     if (committedSerial !== oldSerial) {
+      const current = prev === 0 ? undefined : readRecordHeader(file, prev, oid);
       toStore = resolveStoreConflict(this.state.db, {
         oid,
         committedSerial,
@@ -129,7 +132,7 @@ export class Committer {
     const pending = this.pendingFor(txn, 'deleteObject');
     const prev = this.state.index.get(oid);
     if (prev === undefined) throw new POSKeyError(oid);
-    const committedSerial = readRecordHeader(this.state.file, prev, oid).tid;
+    const committedSerial = this.serialAt(prev, oid);
     if (committedSerial !== oldSerial) {
       throw new ConflictError({
         oid,
@@ -144,9 +147,7 @@ export class Committer {
   /** checkCurrentSerialInTransaction: ReadConflictError unless `serial` is current. */
   checkCurrentSerial(oid: Oid, serial: Tid, txn: TransactionMetaData): void {
     this.pendingFor(txn, 'checkCurrentSerialInTransaction');
-    const pos = this.state.index.get(oid);
-    const committedSerial =
-      pos === undefined ? ZERO_TID : readRecordHeader(this.state.file, pos, oid).tid;
+    const committedSerial = this.serialAt(this.state.index.get(oid) ?? 0, oid);
     if (committedSerial !== serial)
       throw new ReadConflictError({ oid, committedSerial, oldSerial: serial });
   }
@@ -206,6 +207,7 @@ export class Committer {
     }
     const oids: Oid[] = [];
     for (const [oid, record] of pending.records) {
+      this.rememberSerial(record.pos, pending.tid);
       state.index.set(oid, record.pos);
       if (record.deletion) state.deleted.set(oid, 1);
       else if (state.deleted.size > 0) state.deleted.delete(oid);
@@ -237,6 +239,24 @@ export class Committer {
     this.groupCommit.flushNow();
     this.tpc.lock.close(error);
     this.buffer.close();
+  }
+
+  /** Forgets remembered positions (the file was replaced by pack). */
+  forgetPositions(): void {
+    this.recentSerials.clear();
+  }
+
+  /** The tid of the record of `oid` at `pos` (`ZERO_TID` for position 0), from memory when recent. */
+  private serialAt(pos: number, oid: Oid): Tid {
+    if (pos === 0) return ZERO_TID;
+    return this.recentSerials.get(pos) ?? readRecordHeader(this.state.file, pos, oid).tid;
+  }
+
+  private rememberSerial(pos: number, tid: Tid): void {
+    this.recentSerials.set(pos, tid);
+    if (this.recentSerials.size > RECENT_SERIALS_MAX) {
+      this.recentSerials.delete(this.recentSerials.keys().next().value!);
+    }
   }
 
   private publish(transaction: FinishedTransaction): void {

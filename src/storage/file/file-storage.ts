@@ -464,6 +464,7 @@ export class FileStorage
       lock: () => this.committer.tpc.lock.acquire(),
       flushFinished: () => this.committer.groupCommit.flushNow(),
       swap: (swap) => {
+        this.committer.forgetPositions();
         state.file.release();
         state.file = swap.file;
         state.index = swap.index;
