@@ -44,6 +44,8 @@ export abstract class CollectionBase<K> extends Persistent {
   declare readonly _valueType: DataType | null;
   /** @internal The family (set on the prototype). */
   declare readonly _family: FamilyLink;
+  /** @internal True for Buckets and Sets, false for BTrees and TreeSets (on the prototype). */
+  declare readonly _isLeaf: boolean;
 
   /** @internal The activated leaf whose range holds `key`, or null when empty. */
   abstract _leafFor(key: unknown): LeafNode | null;
@@ -67,10 +69,10 @@ export abstract class CollectionBase<K> extends Persistent {
   }
 
   /**
-   * @internal The ends of a checked range, or null when empty. Without a
-   * `max` (and without `excludeMax`) the range runs to the end of the
-   * bucket chain (`last` is null) unless `needLast`: finding the last bucket
-   * would load the right edge of the tree for nothing.
+   * @internal The ends of a checked range, or null when empty. In a tree,
+   * without a `max` (and without `excludeMax`) the range runs to the end of
+   * the bucket chain (`last` is null) unless `needLast`: finding the last
+   * bucket would load the right edge of the tree for nothing.
    */
   _resolve(range: KeyRange<unknown> | undefined, needLast = false): ResolvedRange | null {
     this._p_activate();
@@ -80,7 +82,8 @@ export abstract class CollectionBase<K> extends Persistent {
       range?.excludeMin === true,
     );
     if (first === null) return null;
-    if (!needLast && range?.max === undefined && range?.excludeMax !== true) {
+    // A lone bucket's range ends with it, even when it is one bucket of a tree.
+    if (!needLast && !this._isLeaf && range?.max === undefined && range?.excludeMax !== true) {
       return { first: first.leaf, firstIndex: first.index, last: null, lastIndex: -1 };
     }
     const last = this._lastPosition(

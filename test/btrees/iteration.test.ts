@@ -1,5 +1,6 @@
 /** Iteration, and what happens when keys are added or removed during it. */
 import { describe, expect, it } from 'vitest';
+import type { IIBucket } from '../../src/btrees/index.js';
 import {
   BucketChangedSizeError,
   IIBTree,
@@ -69,5 +70,15 @@ describe('iteration', () => {
     const t = new IIBTree();
     expect(t.keys()[Symbol.iterator]().next()).toEqual({ value: undefined, done: true });
     expect([...new IIBTree([[1, 1]]).keys({ min: 2 })]).toEqual([]);
+  });
+
+  it('a bucket of a tree, iterated on its own, yields only its own keys', () => {
+    const t = new IIBTree(Array.from({ length: 500 }, (_, i) => [i, i] as [number, number]));
+    const first = t._firstBucket as unknown as IIBucket;
+    const own = first._len;
+    expect([...first.keys()]).toHaveLength(own);
+    expect([...first]).toHaveLength(own);
+    expect(first.keys().length).toBe(own);
+    expect(first.keys().last()).toBe(own - 1);
   });
 });
