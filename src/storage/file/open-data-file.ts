@@ -81,6 +81,8 @@ export function openDataFile(
 ): OpenedDataFile {
   const lock = options.readOnly ? undefined : acquireLockFile(paths.lock, paths.data);
   try {
+    // A first-phase file left by a killed writer holds nothing committed.
+    if (lock !== undefined) fs.rmSync(paths.tmp, { force: true });
     const file = openOrCreate(paths, options);
     try {
       return loadIndex(file, lock, paths, options);
