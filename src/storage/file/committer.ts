@@ -260,9 +260,12 @@ export class Committer {
   }
 
   private publish(transaction: FinishedTransaction): void {
-    this.state.db?.invalidate(transaction.tid, transaction.oids);
-    this.state.visibleEnd = transaction.end;
-    this.state.visibleTid = transaction.tid;
+    try {
+      this.state.db?.invalidate(transaction.tid, transaction.oids);
+    } finally {
+      this.state.visibleEnd = transaction.end;
+      this.state.visibleTid = transaction.tid;
+    }
   }
 
   private noteOid(oid: Oid): void {

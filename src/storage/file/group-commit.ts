@@ -123,8 +123,15 @@ export class GroupCommit {
     }
     this.flushes++;
     for (const waiting of batch) {
-      this.target.publish(waiting);
       this.published++;
+      try {
+        this.target.publish(waiting);
+      } catch (error) {
+        // The database's invalidate failed: the transaction is durable and
+        // visible, but its tpcFinish reports the error; later ones go on.
+        waiting.reject(error);
+        continue;
+      }
       waiting.resolve();
     }
   }

@@ -239,4 +239,22 @@ describe('FileStorage commit protocol', () => {
     expect([...reopened.check()]).toEqual([]);
     await reopened.close();
   });
+
+  it('when the database fails to take an invalidation, reports it from that tpcFinish and goes on', async () => {
+    const s = new FileStorage(freshPath());
+    const db = new RecordingDB(s);
+    let fail = true;
+    db.invalidate = (tid) => {
+      if (fail) throw new Error(`cannot invalidate ${tid}`);
+    };
+    s.registerDB(db);
+    await expect(
+      commit(s, [{ oid: ROOT_OID, data: record('one'), serial: ZERO_TID }]),
+    ).rejects.toThrow(/cannot invalidate/);
+    expect(valueAt(s, ROOT_OID)).toBe('one');
+    fail = false;
+    const tid = await commit(s, [{ oid: ROOT_OID, data: record('two') }]);
+    expect(s.lastTransaction()).toBe(tid);
+    await s.close();
+  });
 });
