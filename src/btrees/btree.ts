@@ -129,6 +129,7 @@ export abstract class BTree<K, V> extends MappingBase<K, V> implements TreeNode 
     return treeGetState(this);
   }
 
+  /** Installs a loaded state (a ghost being loaded, or a state copied from another node). */
   override __setstate__(state: unknown): void {
     treeSetState(this, state);
   }

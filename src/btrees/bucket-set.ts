@@ -81,6 +81,7 @@ export abstract class BucketSet<K> extends SetBase<K> implements LeafNode {
     return leafGetState(this);
   }
 
+  /** Installs a loaded state; keys and values are copied into arrays of this family's types. */
   override __setstate__(state: unknown): void {
     const { keys, next } = parseLeafState(state, this, this.constructor.name);
     this._keys = keys;

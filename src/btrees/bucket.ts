@@ -74,6 +74,7 @@ export abstract class Bucket<K, V> extends MappingBase<K, V> implements LeafNode
     return leafGetState(this);
   }
 
+  /** Installs a loaded state; keys and values are copied into arrays of this family's types. */
   override __setstate__(state: unknown): void {
     const { keys, values, next } = parseLeafState(state, this, this.constructor.name);
     this._keys = keys;

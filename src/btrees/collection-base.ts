@@ -158,6 +158,7 @@ export abstract class CollectionBase<K> extends Persistent {
     return new KeysView<K>((needLast) => this._resolve(range, needLast));
   }
 
+  /** The class name, for `Object.prototype.toString`. */
   get [Symbol.toStringTag](): string {
     return this.constructor.name;
   }

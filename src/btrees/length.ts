@@ -70,10 +70,12 @@ export class Length extends Persistent {
     return this.value;
   }
 
+  /** The stored state: the number. */
   override __getstate__(): number {
     return this._value;
   }
 
+  /** Installs a loaded state (a safe integer). */
   override __setstate__(state: unknown): void {
     if (typeof state !== 'number' || !Number.isSafeInteger(state)) {
       throw new CorruptedDataError(`Length state must be a safe integer, got ${typeof state}`);
@@ -86,6 +88,7 @@ export class Length extends Persistent {
     return (savedState as number) + (newState as number) - (oldState as number);
   }
 
+  /** `Length(n)`. */
   override toString(): string {
     return `Length(${this.value})`;
   }

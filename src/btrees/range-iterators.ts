@@ -82,6 +82,7 @@ abstract class RangeCursor<T> implements IterableIterator<T, undefined> {
 
 /** Yields the keys of a range. */
 export class KeyIterator<K> extends RangeCursor<K> {
+  /** The next key; throws BucketChangedSizeError if the bucket changed size. */
   next(): IteratorResult<K, undefined> {
     const leaf = this.leaf;
     if (leaf === null) return DONE;
@@ -94,6 +95,7 @@ export class KeyIterator<K> extends RangeCursor<K> {
 
 /** Yields the values of a range (mappings only). */
 export class ValueIterator<V> extends RangeCursor<V> {
+  /** The next value; throws BucketChangedSizeError if the bucket changed size. */
   next(): IteratorResult<V, undefined> {
     const leaf = this.leaf;
     if (leaf === null) return DONE;
@@ -106,6 +108,7 @@ export class ValueIterator<V> extends RangeCursor<V> {
 
 /** Yields `[key, value]` entries of a range (mappings only). */
 export class EntryIterator<K, V> extends RangeCursor<[K, V]> {
+  /** The next entry; throws BucketChangedSizeError if the bucket changed size. */
   next(): IteratorResult<[K, V], undefined> {
     const leaf = this.leaf;
     if (leaf === null) return DONE;

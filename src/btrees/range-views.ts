@@ -105,6 +105,7 @@ export abstract class RangeView<T> implements Iterable<T> {
     return this.read(leaf, range.lastIndex);
   }
 
+  /** The view's class name, for `Object.prototype.toString`. */
   get [Symbol.toStringTag](): string {
     return this.constructor.name;
   }
@@ -124,9 +125,11 @@ function countRange(range: ResolvedRange | null): number {
 
 /** The keys of a range. */
 export class KeysView<K> extends RangeView<K> {
+  /** @internal */
   protected read(leaf: LeafNode, index: number): K {
     return leaf._keys[index] as K;
   }
+  /** Iterates the keys in order. */
   [Symbol.iterator](): IterableIterator<K, undefined> {
     return new KeyIterator<K>(this.range());
   }
@@ -134,9 +137,11 @@ export class KeysView<K> extends RangeView<K> {
 
 /** The values of a range, in key order. */
 export class ValuesView<V> extends RangeView<V> {
+  /** @internal */
   protected read(leaf: LeafNode, index: number): V {
     return leaf._values![index] as V;
   }
+  /** Iterates the values in key order. */
   [Symbol.iterator](): IterableIterator<V, undefined> {
     return new ValueIterator<V>(this.range());
   }
@@ -144,9 +149,11 @@ export class ValuesView<V> extends RangeView<V> {
 
 /** The `[key, value]` entries of a range, in key order. */
 export class ItemsView<K, V> extends RangeView<[K, V]> {
+  /** @internal */
   protected read(leaf: LeafNode, index: number): [K, V] {
     return [leaf._keys[index] as K, leaf._values![index] as V];
   }
+  /** Iterates the entries in key order. */
   [Symbol.iterator](): IterableIterator<[K, V], undefined> {
     return new EntryIterator<K, V>(this.range());
   }

@@ -122,6 +122,7 @@ export abstract class TreeSet<K> extends SetBase<K> implements TreeNode {
     return treeGetState(this);
   }
 
+  /** Installs a loaded state (a ghost being loaded, or a state copied from another node). */
   override __setstate__(state: unknown): void {
     treeSetState(this, state);
   }
