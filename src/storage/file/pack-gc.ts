@@ -307,6 +307,6 @@ function damaged(file: DataFile, pos: number, what: string): CorruptedDataError 
 }
 
 /** Lets other work (loads, commits) run between chunks of a long pack. */
-export function yieldToEventLoop(): Promise<void> {
+function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }

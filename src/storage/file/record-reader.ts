@@ -146,20 +146,6 @@ export function dataOf(file: DataFile, record: RecordWithData): Uint8Array | nul
 }
 
 /**
- * The position of the record that finally holds the data of `header`
- * (itself, or the end of its back-pointer chain); 0 for a deletion.
- */
-export function dataPosition(file: DataFile, header: RecordHeader): number {
-  let h = header;
-  while (h.dataBytes === 0) {
-    if (h.backPointer === 0) return 0;
-    if (h.backPointer === EMPTY_DATA_MARKER) return h.pos;
-    h = readRecordHeader(file, h.backPointer, header.oid);
-  }
-  return h.pos;
-}
-
-/**
  * Walks the `prev` chain of `oid` from the record at `pos` (newest first)
  * and returns the first record with `tid <= at`, with the tid of the record
  * after it on the chain (`nextTid`, `null` for the newest), skipping records
