@@ -337,7 +337,7 @@ export class FileStorage
   }
 
   /** Makes the transaction final; resolves with its tid once it is durable and visible. */
-  tpcFinish(txn: TransactionMetaData): Promise<Tid> {
+  async tpcFinish(txn: TransactionMetaData): Promise<Tid> {
     this.checkOpen();
     return this.committer.finish(txn);
   }
