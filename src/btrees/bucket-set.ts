@@ -10,6 +10,7 @@ import { leafClear, leafDelete, leafGetState, leafSet, parseLeafState } from './
 import type { Change, LeafNode } from './nodes.js';
 import { leafFirstPosition, leafLastPosition } from './range.js';
 import { SetBase } from './set-base.js';
+import type { KeysSource } from './set-base.js';
 import type { Store } from './store.js';
 import type { Position } from './tree-ops.js';
 
@@ -29,8 +30,8 @@ export abstract class BucketSet<K> extends SetBase<K> implements LeafNode {
   /** @internal The next set in a TreeSet's chain. */
   declare _next: LeafNode | null;
 
-  /** @param keys initial keys */
-  constructor(keys?: Iterable<K> | null) {
+  /** @param keys initial keys (an iterable, or the keys of a BTree or Bucket) */
+  constructor(keys?: KeysSource<K> | null) {
     super();
     this._keys = this._keyType.newStore(0);
     this._values = null;

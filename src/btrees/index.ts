@@ -35,7 +35,7 @@ export { TreeSet } from './tree-set.js';
 export { BucketSet } from './bucket-set.js';
 export { CollectionBase } from './collection-base.js';
 export { MappingBase, type EntriesSource } from './mapping-base.js';
-export { SetBase } from './set-base.js';
+export { SetBase, type KeysSource } from './set-base.js';
 export type { TreeOptions } from './tree-root.js';
 export { NODE_SIZES, type NodeSizes } from './node-sizes.js';
 

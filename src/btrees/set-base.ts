@@ -5,8 +5,16 @@
  */
 
 import { CollectionBase } from './collection-base.js';
+import { MappingBase } from './mapping-base.js';
 import { INSERTED } from './nodes.js';
 import { KeyIterator } from './range-iterators.js';
+
+/** Keys for a set: any iterable of keys, or a BTree or Bucket (its keys, not its entries). */
+export type KeysSource<K> = Iterable<K> | MappingBase<K, unknown>;
+
+function keysOf<K>(source: KeysSource<K>): Iterable<K> {
+  return source instanceof MappingBase ? (source.keys() as Iterable<K>) : source;
+}
 
 /**
  * A sorted set of keys `K` (TreeSet or Set). Iterating yields the keys in
@@ -43,10 +51,13 @@ export abstract class SetBase<K> extends CollectionBase<K> {
     return this.delete(key);
   }
 
-  /** Adds every key of `keys`; returns how many were new. */
-  update(keys: Iterable<K>): number {
+  /**
+   * Adds every key of `keys` (an iterable of keys, or the keys of a BTree
+   * or Bucket); returns how many were new.
+   */
+  update(keys: KeysSource<K>): number {
     let added = 0;
-    for (const key of keys) if (this.add(key)) added++;
+    for (const key of keysOf(keys)) if (this.add(key)) added++;
     return added;
   }
 
@@ -66,9 +77,9 @@ export abstract class SetBase<K> extends CollectionBase<K> {
     this._clearKeys();
   }
 
-  /** Whether this set and `other` have no key in common. */
-  isDisjoint(other: Iterable<K>): boolean {
-    for (const key of other) if (this.has(key)) return false;
+  /** Whether this set and `other` (keys, or the keys of a mapping) have no key in common. */
+  isDisjoint(other: KeysSource<K>): boolean {
+    for (const key of keysOf(other)) if (this.has(key)) return false;
     return true;
   }
 

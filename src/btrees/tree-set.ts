@@ -7,6 +7,7 @@
 import { mergeTreeStates } from './conflict-resolution.js';
 import type { Change, LeafNode, Node, SizeCounter, TreeNode } from './nodes.js';
 import { SetBase } from './set-base.js';
+import type { KeysSource } from './set-base.js';
 import type { Store } from './store.js';
 import type { Position } from './tree-ops.js';
 import { findLeaf, treeFirstPosition, treeLastPosition } from './tree-ops.js';
@@ -57,10 +58,10 @@ export abstract class TreeSet<K> extends SetBase<K> implements TreeNode {
   declare _sizeCounter: SizeCounter | null;
 
   /**
-   * @param keys initial keys
+   * @param keys initial keys (an iterable, or the keys of a BTree or Bucket)
    * @param options `{ trackSize: true }` for an O(1) `size`
    */
-  constructor(keys?: Iterable<K> | null, options?: TreeOptions) {
+  constructor(keys?: KeysSource<K> | null, options?: TreeOptions) {
     super();
     initTree(this);
     if (options?.trackSize === true) startSizeTracking(this);

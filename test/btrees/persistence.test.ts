@@ -139,7 +139,7 @@ describe('random operations with commits, aborts, savepoints, reopening and cach
             await session.close();
           },
         ),
-        { numRuns: 12 },
+        { numRuns: 20 },
       );
     });
 
@@ -164,7 +164,7 @@ describe('random operations with commits, aborts, savepoints, reopening and cach
             await session.close();
           },
         ),
-        { numRuns: 8 },
+        { numRuns: 12 },
       );
     });
   }
@@ -223,7 +223,7 @@ describe.skipIf(ghostsWhatItLoads)(
               await session.close();
             },
           ),
-          { numRuns: 12 },
+          { numRuns: 20 },
         );
       });
     }

@@ -1,6 +1,6 @@
 /** The set API of TreeSets and Sets, beyond what the model-based suite covers. */
 import { describe, expect, it } from 'vitest';
-import { IISet, IITreeSet, OOSet, OOTreeSet } from '../../src/btrees/index.js';
+import { IIBTree, IISet, IITreeSet, OOSet, OOTreeSet } from '../../src/btrees/index.js';
 
 describe('TreeSet and Set', () => {
   for (const make of [() => new OOTreeSet<string>(), () => new OOSet<string>()]) {
@@ -70,5 +70,14 @@ describe('TreeSet and Set', () => {
     const s = new IITreeSet(keys);
     expect(s.size).toBe(3000);
     expect(s.keys().at(1234)).toBe(1234);
+  });
+
+  it('a set built from a mapping takes its keys', () => {
+    const m = new IIBTree([
+      [2, 20],
+      [1, 10],
+    ]);
+    expect([...new IITreeSet(m)]).toEqual([1, 2]);
+    expect(new IISet([3]).isDisjoint(m)).toBe(true);
   });
 });

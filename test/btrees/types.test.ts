@@ -19,8 +19,8 @@ import type {
   ItemsView,
   ObjectKey,
   ValuesView,
-
-  KeysView} from '../../src/btrees/index.js';
+  KeysView,
+} from '../../src/btrees/index.js';
 
 describe('types', () => {
   it('OOBTree<K, V> types keys, values and entries', () => {

@@ -17,7 +17,7 @@ import {
   SortedModel,
 } from './model.js';
 
-const RUNS = 40;
+const RUNS = 60;
 
 /** Every leaf of a tree, by walking the internal structure. */
 function leavesOf(tree: any): any[] {
