@@ -5,9 +5,11 @@
  * @module
  */
 
+import { CorruptedDataError } from '../errors.js';
 import { mergeLeafStates } from './conflict-resolution.js';
 import { leafClear, leafDelete, leafGetState, leafSet, parseLeafState } from './leaf-ops.js';
 import type { Change, LeafNode } from './nodes.js';
+import { isLeaf } from './nodes.js';
 import { leafFirstPosition, leafLastPosition } from './range.js';
 import { SetBase } from './set-base.js';
 import type { KeysSource } from './set-base.js';
@@ -88,7 +90,12 @@ export abstract class BucketSet<K> extends SetBase<K> implements LeafNode {
     this._keys = keys;
     this._values = null;
     this._len = keys.length;
-    this._next = next as LeafNode | null;
+    if (next !== null && !isLeaf(next)) {
+      throw new CorruptedDataError(
+        `${this.constructor.name} state: its next bucket is not a bucket`,
+      );
+    }
+    this._next = next;
   }
 
   /** Merges concurrent changes to different keys; see `conflict-resolution.ts` for what is refused. */

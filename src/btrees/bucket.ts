@@ -4,11 +4,13 @@
  * @module
  */
 
+import { CorruptedDataError } from '../errors.js';
 import { mergeLeafStates } from './conflict-resolution.js';
 import { leafClear, leafDelete, leafGetState, leafSet, parseLeafState } from './leaf-ops.js';
 import type { EntriesSource } from './mapping-base.js';
 import { MappingBase } from './mapping-base.js';
 import type { Change, LeafNode } from './nodes.js';
+import { isLeaf } from './nodes.js';
 import { leafFirstPosition, leafLastPosition } from './range.js';
 import type { Store } from './store.js';
 import type { Position } from './tree-ops.js';
@@ -80,7 +82,12 @@ export abstract class Bucket<K, V> extends MappingBase<K, V> implements LeafNode
     this._keys = keys;
     this._values = values!;
     this._len = keys.length;
-    this._next = next as LeafNode | null;
+    if (next !== null && !isLeaf(next)) {
+      throw new CorruptedDataError(
+        `${this.constructor.name} state: its next bucket is not a bucket`,
+      );
+    }
+    this._next = next;
   }
 
   /** Merges concurrent changes to different keys; see `conflict-resolution.ts` for what is refused. */

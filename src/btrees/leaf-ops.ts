@@ -137,7 +137,11 @@ export function parseLeafState(
   }
   const keys = proto._keyType.storeFrom(state[0]);
   const values = withValues ? proto._valueType!.storeFrom(state[1]) : null;
-  if (keys === undefined || (withValues && values === undefined)) {
+  if (
+    keys === undefined ||
+    (withValues && values === undefined) ||
+    !allAccepted(keys, proto._keyType)
+  ) {
     throw new CorruptedDataError(`${className} state holds keys or values of the wrong type`);
   }
   if (values !== null && values !== undefined && values.length !== keys.length) {
@@ -146,4 +150,11 @@ export function parseLeafState(
     );
   }
   return { keys, values: values ?? null, next: state.length > parts ? state[parts] : null };
+}
+
+/** Whether every item of `store` is of `type` (numeric stores were checked when built). */
+function allAccepted(store: LeafNode['_keys'], type: LeafNode['_keyType']): boolean {
+  if (!Array.isArray(store)) return true;
+  for (let i = 0; i < store.length; i++) if (!type.accepts(store[i])) return false;
+  return true;
 }

@@ -90,3 +90,19 @@ export const INSERTED = 2;
 
 /** One of {@link UNCHANGED}, {@link VALUE_CHANGED}, {@link INSERTED}. */
 export type Change = typeof UNCHANGED | typeof VALUE_CHANGED | typeof INSERTED;
+
+/** Whether a decoded value is a leaf (a ghost of a Bucket or Set class, or one already loaded). */
+export function isLeaf(value: unknown): value is LeafNode {
+  return (
+    typeof value === 'object' && value !== null && (value as { _isLeaf?: unknown })._isLeaf === true
+  );
+}
+
+/** Whether a decoded value is an internal node (a BTree or TreeSet ghost, or one loaded). */
+export function isTreeNode(value: unknown): value is TreeNode {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { _isLeaf?: unknown })._isLeaf === false
+  );
+}

@@ -21,7 +21,7 @@
 import { CorruptedDataError } from '../errors.js';
 import { Length } from './length.js';
 import type { Change, LeafNode, Node, SizeCounter, TreeNode } from './nodes.js';
-import { INSERTED } from './nodes.js';
+import { INSERTED, isLeaf, isTreeNode } from './nodes.js';
 import { leafGetState } from './leaf-ops.js';
 import { storeCopy } from './store.js';
 import { isInlineLeaf, treeClear, treeCountKeys, treeDelete, treeSet } from './tree-ops.js';
@@ -127,7 +127,12 @@ export function treeSetState(node: TreeNode, state: unknown): void {
     first?: unknown;
     size?: unknown;
   };
-  if (s.size !== undefined) node._sizeCounter = s.size as SizeCounter;
+  if (s.size !== undefined) {
+    if (typeof (s.size as { change?: unknown } | null)?.change !== 'function') {
+      throw new CorruptedDataError(`${name} state: its size counter is not a Length`);
+    }
+    node._sizeCounter = s.size as SizeCounter;
+  }
   if (s.bucket !== undefined) {
     const leaf = new node._leafClass();
     leaf.__setstate__(s.bucket);
@@ -148,9 +153,22 @@ export function treeSetState(node: TreeNode, state: unknown): void {
       `${name} state needs n children and n - 1 separator keys of the key type`,
     );
   }
-  node._children = s.children as Node[];
+  const children = s.children as unknown[];
+  const leaves = children.filter(isLeaf).length;
+  if (
+    (leaves !== 0 && leaves !== children.length) ||
+    (leaves === 0 && !children.every(isTreeNode))
+  ) {
+    throw new CorruptedDataError(
+      `${name} state: children must be all buckets or all nodes of the tree`,
+    );
+  }
+  if (s.first !== undefined && !isLeaf(s.first)) {
+    throw new CorruptedDataError(`${name} state: its first bucket is not a bucket`);
+  }
+  node._children = children as Node[];
   node._keys = keys;
-  node._len = s.children.length;
+  node._len = children.length;
   if (s.first === undefined) node._inner = true;
   else node._firstBucket = s.first as LeafNode;
 }
