@@ -8,10 +8,11 @@
  */
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CorruptedDataError } from '../../errors.js';
 import type { Tid } from '../../ids.js';
 import { ZERO_TID } from '../../ids.js';
-import { DataFile } from './data-file.js';
+import { DataFile, syncDirectory } from './data-file.js';
 import {
   DATA_HEADER_BYTES,
   FILE_HEADER_BYTES,
@@ -103,6 +104,7 @@ function openOrCreate(paths: StoragePaths, options: ResolvedFileStorageOptions):
     const file = DataFile.open(paths.data, 'create');
     file.write(FILE_MAGIC, 0);
     file.datasync();
+    syncDirectory(path.dirname(paths.data));
     return file;
   }
   const file = DataFile.open(paths.data, 'write');
