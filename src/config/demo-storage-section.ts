@@ -39,6 +39,7 @@ export function demoStorageFactory(parts: DemoStorageParts, type = 'demostorage'
   return {
     type,
     description: inner.length === 0 ? type : `${type} (${inner.join(', ')})`,
+    dataFiles: [...(parts.base?.dataFiles ?? []), ...(parts.changes?.dataFiles ?? [])],
     async open(overrides: StorageOverrides = {}) {
       const base = await parts.base?.open({ readOnly: true });
       let changes: Storage | undefined;

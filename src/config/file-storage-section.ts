@@ -36,6 +36,7 @@ export function fileStorageFactory(
   return {
     type,
     description: `${type} ${absolute}`,
+    dataFiles: [absolute],
     open: async (overrides: StorageOverrides = {}) =>
       FileStorage.open(
         absolute,

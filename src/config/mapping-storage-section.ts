@@ -22,6 +22,7 @@ export function mappingStorageFactory(
   return {
     type,
     description: name === undefined ? type : `${type} ${name}`,
+    dataFiles: [],
     open: async (overrides = {}) =>
       new MappingStorage({ name, readOnly: overrides.readOnly === true ? true : undefined }),
   };

@@ -26,6 +26,11 @@ export interface StorageFactory {
   readonly type: string;
   /** A short human description, e.g. `filestorage /var/db/Data.fs`. */
   readonly description: string;
+  /**
+   * The data files the storage keeps (absolute paths of Data.fs files), so
+   * that tools can check the files even when the storage cannot be opened.
+   */
+  readonly dataFiles: readonly string[];
   /** Opens a new storage instance; each call opens another one. */
   open(overrides?: StorageOverrides): Promise<Storage>;
 }

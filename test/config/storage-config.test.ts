@@ -104,6 +104,7 @@ describe('storage configuration', () => {
       build: () => ({
         type: 'teststorage',
         description: 'teststorage',
+        dataFiles: [],
         open: async () => new MappingStorage({ name: 'from a plugged-in section' }),
       }),
     });
