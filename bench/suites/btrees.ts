@@ -75,6 +75,26 @@ function countStores(storage: Storage): { records: number; bytes: number } {
   return counts;
 }
 
+type AnyTree = OOBTree<Key, number> | IIBTree;
+
+function insertAll(tree: AnyTree, keys: Key[]): void {
+  for (let i = 0; i < keys.length; i++) tree.set(keys[i] as never, i);
+}
+
+let sink = 0;
+
+function lookupAll(tree: AnyTree, keys: Key[]): void {
+  for (let i = 0; i < keys.length; i++) sink += tree.get(keys[i] as never)!;
+}
+
+function iterateKeys(tree: AnyTree): void {
+  for (const key of tree.keys()) sink += typeof key === 'number' ? key : 1;
+}
+
+function iterateEntries(tree: AnyTree): void {
+  for (const [, value] of tree) sink += value;
+}
+
 /** Wraps `storage.loadAt` to count the records loaded. */
 function countLoads(storage: Storage): { records: number } {
   const counts = { records: 0 };
@@ -116,71 +136,41 @@ async function runCase(reporter: BenchReporter, kind: StorageKind, c: TreeCase):
     });
   };
   let storage = await kind.create();
-  const counts = countStores(storage);
   let db = new DB(storage, { cacheSize: 2 * n });
   let tm = new TransactionManager();
   let conn = db.open({ transactionManager: tm });
+  // Warm-up (the JIT): a tenth of the keys into a tree committed and looked
+  // up first, so the figures below are steady-state ones.
+  const warm = c.make();
+  conn.root.warm = warm;
+  const tenth = c.keys.slice(0, Math.ceil(n / 10));
+  for (const [i, key] of tenth.entries()) warm.set(key as never, i);
+  await tm.commit();
+  for (const key of tenth) warm.get(key as never);
+  for (const _ of warm.keys());
+  for (const _ of warm);
+  delete conn.root.warm;
   const tree = c.make();
   conn.root.tree = tree;
   await tm.commit();
+  const counts = countStores(storage);
 
-  record(
-    'insert',
-    n /
-      time(() => {
-        for (let i = 0; i < n; i++) tree.set(c.keys[i] as never, i);
-      }),
-    'keys/s',
-    'insert',
-  );
-  record(
-    'commit',
-    await timeAsync(() => tm.commit()),
-    's',
-    'commit',
-    `${counts.records} records, ${(counts.bytes / 1e6).toFixed(1)} MB`,
-  );
-  let sum = 0;
+  record('insert', n / time(() => insertAll(tree, c.keys)), 'keys/s', 'insert');
+  const commitSeconds = await timeAsync(() => tm.commit());
+  const written = `${counts.records} records, ${(counts.bytes / 1e6).toFixed(1)} MB`;
+  record('commit', commitSeconds, 's', 'commit', written);
   const probes = shuffled(c.keys.slice());
-  record(
-    'lookup',
-    n /
-      time(() => {
-        for (let i = 0; i < n; i++) sum += tree.get(probes[i] as never)!;
-      }),
-    'lookups/s',
-    'lookup',
-  );
-  record(
-    'iterate keys',
-    n /
-      time(() => {
-        for (const k of tree.keys()) sum += typeof k === 'number' ? k : 1;
-      }),
-    'items/s',
-    'iterate',
-  );
-  record(
-    'iterate entries',
-    n /
-      time(() => {
-        for (const [, v] of tree) sum += v;
-      }),
-    'items/s',
-  );
+  record('lookup', n / time(() => lookupAll(tree, probes)), 'lookups/s', 'lookup');
+  record('iterate keys', n / time(() => iterateKeys(tree)), 'items/s', 'iterate');
+  record('iterate entries', n / time(() => iterateEntries(tree)), 'items/s');
   const sorted = c.keys.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const range = { min: sorted[Math.floor(n * 0.45)], max: sorted[Math.floor(n * 0.55) - 1] };
   let inRange = 0;
   const rangeSeconds = time(() => {
     for (const _ of tree.keys(range as never)) inRange++;
   });
-  record(
-    'range 10%',
-    inRange / rangeSeconds,
-    'items/s',
-    undefined,
-    `${inRange} keys in ${(rangeSeconds * 1000).toFixed(1)} ms`,
-  );
+  const rangeNote = `${inRange} keys in ${(rangeSeconds * 1000).toFixed(1)} ms`;
+  record('range 10%', inRange / rangeSeconds, 'items/s', undefined, rangeNote);
 
   // Reopen: every bucket comes from the storage.
   if (kind.variant === 'file') {
@@ -231,7 +221,6 @@ async function runCase(reporter: BenchReporter, kind: StorageKind, c: TreeCase):
     undefined,
     'record bytes written by the commit',
   );
-  if (sum === 0.5) process.stderr.write('');
   await db.close();
 }
 
@@ -310,6 +299,7 @@ const suite: BenchSuite = async (reporter, { quick }) => {
   try {
     for (const kind of kinds) for (const c of cases) await runCase(reporter, kind, c);
     for (const c of cases) compareWithSortedBTree(reporter, c.name, c.keys);
+    if (sink === 0.5) process.stderr.write('(the results were used)\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
