@@ -8,11 +8,12 @@
  *    with only its kept records (status `'p'`, back pointers resolved to
  *    data), building the new index as it goes.
  * 3. Copy the transactions after the pack point unchanged but for their
- *    positions, then whatever was committed meanwhile, repeatedly, without
- *    the commit lock.
+ *    positions, then what was committed meanwhile (a few rounds at most,
+ *    `PACK_CATCH_UP_ROUNDS_MAX`), without the commit lock.
  * 4. Take the commit lock, make finished transactions durable, copy the
- *    last ones, flush the new file, put it in place (`Data.fs` -> `.old`
- *    when `packKeepOld`, `.pack` -> `Data.fs`), save the index, give the
+ *    last ones, flush the new file, put it in place (the old file
+ *    hard-linked as `.old` when `packKeepOld`, then `.pack` renamed over
+ *    `Data.fs`, so the path never goes missing), save the index, give the
  *    lock back.
  *
  * Records committed during the pack are checked: if one refers to an object
