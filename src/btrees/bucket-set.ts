@@ -84,7 +84,10 @@ export abstract class BucketSet<K> extends SetBase<K> implements LeafNode {
     return leafGetState(this);
   }
 
-  /** Installs a loaded state; keys and values are copied into arrays of this family's types. */
+  /**
+   * Installs a loaded state, checked against this family's types. The state's
+   * arrays are adopted, not copied: do not change them afterwards.
+   */
   override __setstate__(state: unknown): void {
     const { keys, next } = parseLeafState(state, this, this.constructor.name);
     this._keys = keys;

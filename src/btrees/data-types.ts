@@ -50,7 +50,11 @@ export interface DataType {
   search(store: Store, size: number, key: unknown): number;
   /** An empty store with room for `capacity` items. */
   newStore(capacity: number): Store;
-  /** A fresh store holding a copy of the items of a decoded state; undefined if `source` has the wrong shape. */
+  /**
+   * A store holding the items of a decoded state, or undefined if `source`
+   * has the wrong shape or items. An array (plain, or typed of this type's
+   * kind) is adopted as it is, not copied: the caller hands it over.
+   */
   storeFrom(source: unknown): Store | undefined;
   /** Whether two stored values are equal (used to merge conflicting changes). */
   equals(a: unknown, b: unknown): boolean;
@@ -109,9 +113,16 @@ function compareNumbers(a: unknown, b: unknown): number {
 function typedFrom(
   ctor: Int32ArrayConstructor | Float64ArrayConstructor,
   accepts: (v: unknown) => boolean,
+  everyElementFits: boolean,
 ) {
   return (source: unknown): Store | undefined => {
-    if (source instanceof ctor) return new ctor(source);
+    if (source instanceof ctor) {
+      // Adopted, not copied: a typed-array allocation costs microseconds, and
+      // decoded states are fresh. Only the element range may need a check.
+      if (!everyElementFits)
+        for (let i = 0; i < source.length; i++) if (!accepts(source[i])) return undefined;
+      return source;
+    }
     if (!Array.isArray(source) && !ArrayBuffer.isView(source)) return undefined;
     const items = source as ArrayLike<unknown>;
     const out = new ctor(items.length);
@@ -159,7 +170,7 @@ function integerType(
     compare: compareNumbers,
     search: searchNumeric,
     newStore: (capacity) => new ctor(capacity),
-    storeFrom: typedFrom(ctor, accepts),
+    storeFrom: typedFrom(ctor, accepts, letter === 'I'),
     equals: (a, b) => a === b,
   };
 }
@@ -190,12 +201,12 @@ export const floatType: DataType = {
   compare: compareNumbers,
   search: searchNumeric,
   newStore: (capacity) => new Float64Array(capacity),
-  storeFrom: typedFrom(Float64Array, acceptsFloat),
+  storeFrom: typedFrom(Float64Array, acceptsFloat, true),
   equals: (a, b) => a === b || (Number.isNaN(a) && Number.isNaN(b)),
 };
 
 function plainFrom(source: unknown): Store | undefined {
-  return Array.isArray(source) ? source.slice() : undefined;
+  return Array.isArray(source) ? source : undefined;
 }
 
 /** `O` keys: the total order of key-order.ts, in plain arrays. */

@@ -118,7 +118,8 @@ export function leafGetState(leaf: LeafNode): unknown[] {
 }
 
 /**
- * The parts of a decoded leaf state, checked against the leaf's types.
+ * The parts of a decoded leaf state, checked against the leaf's types. The
+ * arrays of the state are adopted, not copied: the state is handed over.
  *
  * @throws CorruptedDataError when the state has the wrong shape or holds
  *   keys or values of the wrong type.

@@ -1,6 +1,14 @@
 /** Damaged or foreign states are refused with CorruptedDataError, never installed. */
 import { describe, expect, it } from 'vitest';
-import { IIBTree, IIBucket, IISet, Length, OOBTree, OOBucket } from '../../src/btrees/index.js';
+import {
+  IIBTree,
+  IIBucket,
+  IISet,
+  Length,
+  LLBucket,
+  OOBTree,
+  OOBucket,
+} from '../../src/btrees/index.js';
 import { CorruptedDataError } from '../../src/errors.js';
 
 const load = (target: { __setstate__(s: unknown): void }, state: unknown) => () =>
