@@ -110,6 +110,18 @@ function compareNumbers(a: unknown, b: unknown): number {
   return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }
 
+/**
+ * Empty stores are one shared zero-length array per type: nothing can be
+ * written into it (the first insert allocates), and new nodes whose arrays
+ * are replaced at once (splits) then cost no typed-array allocation.
+ */
+function typedNewStore(
+  ctor: Int32ArrayConstructor | Float64ArrayConstructor,
+): (capacity: number) => Store {
+  const empty = new ctor(0);
+  return (capacity) => (capacity === 0 ? empty : new ctor(capacity));
+}
+
 function typedFrom(
   ctor: Int32ArrayConstructor | Float64ArrayConstructor,
   accepts: (v: unknown) => boolean,
@@ -169,7 +181,7 @@ function integerType(
     },
     compare: compareNumbers,
     search: searchNumeric,
-    newStore: (capacity) => new ctor(capacity),
+    newStore: typedNewStore(ctor),
     storeFrom: typedFrom(ctor, accepts, letter === 'I'),
     equals: (a, b) => a === b,
   };
@@ -200,7 +212,7 @@ export const floatType: DataType = {
     new TypeError(`${owner} must be a number, got ${describeValue(value)}`),
   compare: compareNumbers,
   search: searchNumeric,
-  newStore: (capacity) => new Float64Array(capacity),
+  newStore: typedNewStore(Float64Array),
   storeFrom: typedFrom(Float64Array, acceptsFloat, true),
   equals: (a, b) => a === b || (Number.isNaN(a) && Number.isNaN(b)),
 };
