@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build-check/**', 'node_modules/**', 'coverage/**', 'bench/tmp-*', 'examples/quickstart-data/**'] },
+  { ignores: ['dist/**', 'build-check/**', 'node_modules/**', 'coverage/**', 'bench/tmp-*', '.scratch/**', 'examples/quickstart-data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
