@@ -124,6 +124,17 @@ export class DB implements StorageDB, DBInternals {
     this.storage.registerDB(this);
   }
 
+  /**
+   * Opens a database from a URI (`file:///var/db/Data.fs?quota=1GB`,
+   * `memory://`, `demo:(...)/(...)`, `zconfig:///etc/zodb.conf#main`), with
+   * the URI's database parameters: `databaseFromURI` of `zodb/config`
+   * (loaded on first use; the configuration layer sits above this one).
+   */
+  static async fromURI(uri: string): Promise<DB> {
+    const { databaseFromURI } = await import('../config/uri.js');
+    return databaseFromURI(uri);
+  }
+
   // -------------------------------------------------------------------------
   // Connections
 

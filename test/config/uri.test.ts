@@ -11,6 +11,7 @@ import {
   storageFromURI,
   mappingStorageFactory,
 } from '../../src/config/index.js';
+import { DB } from '../../src/connection/db.js';
 import { DemoStorage } from '../../src/storage/demo/demo-storage.js';
 import { FileStorage } from '../../src/storage/file/file-storage.js';
 import { MappingStorage } from '../../src/storage/mapping/mapping-storage.js';
@@ -65,6 +66,12 @@ describe('storage URIs', () => {
       'memory://?connection_pool_timeout=1m&connection_historical_timeout=1h',
     );
     expect(resolved.databaseOptions).toEqual({ poolTimeout: 60, historicalTimeout: 3600 });
+  });
+
+  it('is reachable as DB.fromURI', async () => {
+    const db = await DB.fromURI('memory://via-db?connection_cache_size=9');
+    expect([db.storage.name, db.getCacheSize()]).toEqual(['via-db', 9]);
+    await db.close();
   });
 
   it('opens a named, empty MappingStorage from memory://name', async () => {
