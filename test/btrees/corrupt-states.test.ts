@@ -33,6 +33,12 @@ describe('corrupted states', () => {
     expect(load(new IIBucket(), [Float64Array.of(2 ** 40), Int32Array.of(1)])).toThrow(
       CorruptedDataError,
     );
+    expect(load(new LLBucket(), [Float64Array.of(1.5), Float64Array.of(1)])).toThrow(
+      CorruptedDataError,
+    );
+    expect(load(new LLBucket(), [Float64Array.of(1), Float64Array.of(2 ** 60)])).toThrow(
+      CorruptedDataError,
+    );
   });
 
   it('a next bucket that is not a bucket', () => {
