@@ -62,7 +62,9 @@ class ToolDatabase extends DB {
 
 /**
  * A database over `storage` for tools (see the module comment). Closing it
- * closes the storage. Use it to read only.
+ * closes the storage. Read through it, and use its storage-level operations
+ * (undo, pack); never store objects through it: a stand-in does not know
+ * the class name to write back.
  */
 export function openToolDatabase(storage: Storage): DB {
   return new ToolDatabase(storage, { registry: new ToolRegistry(), cacheSize: 1000 });

@@ -49,9 +49,7 @@ async function runCheck(
   for (const file of factory.dataFiles) {
     if (!fs.existsSync(file)) throw new UsageError(`no database file at ${file}`);
   }
-  const structure = options.structure
-    ? factory.dataFiles.map((file) => checkStructure(file, tools))
-    : [];
+  const structure = options.structure ? factory.dataFiles.map((file) => checkStructure(file)) : [];
   let storage: Storage | undefined;
   let openError: string | undefined;
   try {
@@ -76,15 +74,8 @@ async function runCheck(
   if (problems > 0) tools.fail(`${problems} problem${problems === 1 ? '' : 's'} found`);
 }
 
-function checkStructure(
-  file: string,
-  tools: CommandTools,
-): { file: string; bytes: number; findings: CheckFinding[] } {
-  const bytes = fs.statSync(file).size;
-  const progress = tools.progress('structure');
-  const findings = [...checkDataFile(file)];
-  progress.stop();
-  return { file, bytes, findings };
+function checkStructure(file: string): { file: string; bytes: number; findings: CheckFinding[] } {
+  return { file, bytes: fs.statSync(file).size, findings: [...checkDataFile(file)] };
 }
 
 function runReferenceCheck(storage: Storage, tools: CommandTools): ReferenceFinding[] {

@@ -17,12 +17,19 @@ import { openTarget, withTargetOptions } from '../target.js';
 
 /** The facts `zodb info` reports. */
 export interface StorageInfo {
+  /** The storage class: `FileStorage`, `MappingStorage`, `DemoStorage`, ... */
   readonly kind: string;
+  /** The storage's name (a FileStorage's path). */
   readonly name: string;
+  /** Approximate size in bytes. */
   readonly bytes: number;
+  /** Current objects. */
   readonly objects: number;
+  /** The last transaction's tid (`0x` hex), `null` when empty. */
   readonly lastTransaction: string | null;
+  /** Its commit time, ISO 8601. */
   readonly lastTransactionTime: string | null;
+  /** A FileStorage's blob directory, if any. */
   readonly blobDirectory: string | null;
   /** For a DemoStorage, its base and changes. */
   readonly layers?: { readonly base: StorageInfo; readonly changes: StorageInfo };
