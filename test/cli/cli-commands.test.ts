@@ -122,6 +122,13 @@ describe('choosing the database', () => {
     );
   });
 
+  it('refuses unknown options', async () => {
+    expectUsageError(
+      await zodb(['stats', samples.sample, '--colour']),
+      /^zodb stats: unknown option '--colour'\n$/,
+    );
+  });
+
   it('suggests the verb meant', async () => {
     expectUsageError(
       await zodb(['inof']),
@@ -144,6 +151,16 @@ describe('zodb info', () => {
 });
 
 describe('zodb check', () => {
+  it('exits 0 and says ok for a sound database', async () => {
+    const run = await zodb(['check', samples.sample]);
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    expect(lines(run)).toEqual([
+      `structure of ${samples.sample}: ok (${samples.sampleBytes} bytes)`,
+      'references: ok',
+      'btrees: 3 structure(s) checked, ok',
+    ]);
+  });
+
   it('runs only the checks asked for', async () => {
     const run = json(
       await zodb(['check', samples.broken, '--no-references', '--no-btrees', '--json']),
