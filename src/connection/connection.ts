@@ -513,12 +513,15 @@ export class Connection<R extends object = UntypedRoot>
     return ghost;
   }
 
+  /**
+   * Joins the manager's current transaction, once: `joined` is cleared when
+   * that transaction ends here (abort, finish), so a set `joined` is current.
+   */
   private join(): void {
+    if (this.joined !== undefined) return;
     const txn = this.managerValue.get();
-    if (this.joined !== txn) {
-      txn.join(this);
-      this.joined = txn;
-    }
+    txn.join(this);
+    this.joined = txn;
   }
 
   /** A changed object goes back to its committed state (a ghost). */
