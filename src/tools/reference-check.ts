@@ -4,10 +4,13 @@
  * A dangling reference is what later surfaces as a POSKeyError; the finding
  * names the referring object and class, so it can be found and repaired.
  *
- * Two streaming passes over the current records: the first notes which
- * oids exist (in an {@link OidTable}, a few bytes per object), the second
- * checks every reference against it. No application classes are needed:
- * references are read from record headers.
+ * Streaming over the current records, which come in oid order: the first
+ * pass notes which oids exist (in an {@link OidTable}, a few bytes per
+ * object) and whether any reference can be dangling (one to a smaller oid
+ * that was not listed, or to a larger one that never shows up). Only then,
+ * a second pass reports every dangling reference, in the order of the
+ * referring oids. A sound database is read once. No application classes
+ * are needed: references are read from record headers.
  *
  * @module
  */
@@ -64,22 +67,17 @@ export function* checkReferences(
   options: ReferenceCheckOptions = {},
 ): Generator<ReferenceFinding> {
   const source = requireRecordIterator(storage);
-  const existing = new OidTable();
-  for (const { oid } of source.recordIterator()) existing.set(oid);
-  const total = existing.size;
+  const total = storage.objectCount();
+  const { existing, suspect } = notePresence(source, total, options.onProgress);
+  if (!suspect) return;
   const at = storage.lastTransaction();
-  let done = 0;
   for (const { oid, data } of source.recordIterator()) {
-    if (++done % 1000 === 0) options.onProgress?.(done, total);
     let header;
     try {
       header = readRecordHeader(data);
     } catch (error) {
-      yield {
-        kind: 'unreadable-record',
-        oid,
-        message: error instanceof Error ? error.message : String(error),
-      };
+      const message = error instanceof Error ? error.message : String(error);
+      yield { kind: 'unreadable-record', oid, message };
       continue;
     }
     for (const missing of header.references) {
@@ -94,7 +92,42 @@ export function* checkReferences(
       };
     }
   }
-  options.onProgress?.(total, total);
+}
+
+/**
+ * The first pass: which oids exist, and whether some record is unreadable
+ * or some reference may point at nothing (so that a second pass is needed).
+ */
+function notePresence(
+  source: RecordIteratorStorage,
+  total: number,
+  onProgress: ProgressCallback | undefined,
+): { existing: OidTable; suspect: boolean } {
+  const existing = new OidTable();
+  const forward = new OidTable();
+  let suspect = false;
+  let done = 0;
+  for (const { oid, data } of source.recordIterator()) {
+    existing.set(oid);
+    if (++done % 1000 === 0) onProgress?.(done, total);
+    if (suspect) continue;
+    let references: readonly Oid[];
+    try {
+      references = readRecordHeader(data).references;
+    } catch {
+      suspect = true;
+      continue;
+    }
+    for (const target of references) {
+      if (target > oid) forward.set(target);
+      else if (!existing.has(target)) suspect = true;
+    }
+  }
+  forward.forEach((target) => {
+    if (!existing.has(target)) suspect = true;
+  });
+  onProgress?.(total, total);
+  return { existing, suspect };
 }
 
 /** The storage as a {@link RecordIteratorStorage}, or Unsupported. */

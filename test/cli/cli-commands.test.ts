@@ -219,6 +219,23 @@ describe('zodb dump', () => {
     ]);
   });
 
+  it('takes several oids, repeated or comma-separated', async () => {
+    const [a, b, c] = samples.documents.map(String);
+    const repeated = await zodb([
+      'dump',
+      samples.sample,
+      '--oid',
+      a!,
+      '--oid',
+      `${b},${c}`,
+      '--json',
+    ]);
+    const oids = lines(repeated).flatMap((line) => JSON.parse(line).records.map((r: any) => r.oid));
+    expect(new Set(oids)).toEqual(
+      new Set(samples.documents.map((oid) => `0x${oid.toString(16).padStart(16, '0')}`)),
+    );
+  });
+
   it('shows deletions, and refuses a malformed tid', async () => {
     const deleted = await zodb(['dump', samples.broken, '--oid', String(samples.deletedDocument)]);
     expect(lines(deleted).at(-1)).toBe(

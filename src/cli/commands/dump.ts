@@ -34,7 +34,11 @@ export function dumpCommand(context: CliContext): Command {
       '--tid <tid|from..to>',
       'only this transaction, or this inclusive range (hex, decimal or ISO date)',
     )
-    .option('--oid <oid...>', 'only records of these objects (hex or decimal)')
+    .option(
+      '--oid <oids>',
+      'only records of these objects: hex or decimal, comma-separated or repeated',
+      (value: string, earlier: string[] = []) => [...earlier, ...value.split(',')],
+    )
     .option('--state', "also print each record's decoded state")
     .action(action<DumpCommandOptions>(context, 'dump', runDump));
 }

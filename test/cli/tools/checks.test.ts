@@ -14,6 +14,7 @@ import {
   UnknownPersistentObject,
 } from '../../../src/tools/index.js';
 import { Unsupported } from '../../../src/errors.js';
+import { encodeRecord, PersistentReference } from '../../../src/serialize/index.js';
 import type { SampleDatabases } from '../support/sample-databases.js';
 import { buildSampleDatabases } from '../support/sample-databases.js';
 import { temporaryDirectory } from '../support/temporary-directory.js';
@@ -69,6 +70,43 @@ describe('the reference check', () => {
         missingState: 'absent',
       },
     ]);
+  });
+
+  it('finds a missing smaller oid and a missing larger oid, each on its own', async () => {
+    const ref = (oid: number) => new PersistentReference(oid, 'app.Thing');
+    const context = {
+      persistentRef: (v: object) => (v instanceof PersistentReference ? v : undefined),
+    };
+    async function storageWith(records: [number, number[]][]): Promise<MappingStorage> {
+      const storage = new MappingStorage();
+      const txn = { user: '', description: '', extension: {} };
+      await storage.tpcBegin(txn);
+      for (const [oid, refs] of records)
+        storage.store(oid, 0n, encodeRecord('app.Thing', { refs: refs.map(ref) }, context), txn);
+      await storage.tpcVote(txn);
+      await storage.tpcFinish(txn);
+      return storage;
+    }
+    const dangling = (storage: MappingStorage) =>
+      [...checkReferences(storage)].map(
+        (f) => f.kind === 'dangling-reference' && [f.oid, f.missing],
+      );
+    expect(
+      dangling(
+        await storageWith([
+          [0, [7, 3]],
+          [7, []],
+        ]),
+      ),
+    ).toEqual([[0, 3]]);
+    expect(
+      dangling(
+        await storageWith([
+          [0, []],
+          [5, [0, 2]],
+        ]),
+      ),
+    ).toEqual([[5, 2]]);
   });
 
   it('reports a record whose header cannot be read', async () => {
