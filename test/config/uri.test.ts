@@ -94,7 +94,9 @@ describe('storage URIs', () => {
     expect(demo.base.isReadOnly()).toBe(true);
     expect(demo.changes.name).toBe('changes');
     await demo.close();
-    expect((await resolveURI(`demo:(${pathToFileURL(base).href})/()`)).storage.dataFiles).toEqual([base]);
+    expect((await resolveURI(`demo:(${pathToFileURL(base).href})/()`)).storage.dataFiles).toEqual([
+      base,
+    ]);
     const nested = (await storageFromURI(
       'demo:(demo:(memory://a)/(memory://b))/()',
     )) as DemoStorage;
