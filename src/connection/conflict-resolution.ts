@@ -11,7 +11,7 @@
  * @module
  */
 
-import { ConflictError } from '../errors.js';
+import { BTreesConflictError, ConflictError } from '../errors.js';
 import type { Oid, Tid } from '../ids.js';
 import type { ClassRegistry } from '../serialize/class-registry.js';
 import { decodeRecordGeneric, encodeRecord } from '../serialize/index.js';
@@ -60,6 +60,13 @@ export function resolveConflict(
     const instance = Object.create(cls.prototype) as ConflictResolvingClass['prototype'];
     merged = instance._p_resolveConflict(old.state, saved.state, next.state);
   } catch (error) {
+    if (error instanceof BTreesConflictError) {
+      throw new BTreesConflictError(error.reasonCode, error.reason ?? error.message, {
+        ...details,
+        className: next.className,
+        cause: error,
+      });
+    }
     if (error instanceof ConflictError) throw error;
     return fail(
       `_p_resolveConflict failed: ${error instanceof Error ? error.message : String(error)}`,

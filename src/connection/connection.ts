@@ -48,9 +48,6 @@ import type { UntypedRoot } from './builtin-classes.js';
 /** Pending invalidations beyond this many oids flush the whole cache instead. */
 const INVALIDATIONS_MAX = 100_000;
 
-/** Mid-transaction cache GC starts when non-ghosts exceed the target by this factor. */
-const CACHE_OVERSHOOT_FACTOR = 2;
-
 let connectionIds = 0;
 
 /** Options of `db.open()`. */
@@ -326,7 +323,6 @@ export class Connection<R extends object = UntypedRoot>
     const { state } = this.decode(record.data);
     installState(obj, state, record.serial, record.data.length);
     this.cache.activated(slot);
-    if (this.cache.overTarget(CACHE_OVERSHOOT_FACTOR)) this.cache.gc();
   }
 
   /** @internal A saved object was changed: join the transaction. */

@@ -11,12 +11,14 @@
  * - Non-ghost objects are also held strongly in `active` (by their slots),
  *   and are ghosted in least-recently-used order by {@link ObjectCache.gc}
  *   until both the object-count and the byte-size target are met (each limit
- *   works alone; 0 turns a limit off). Changed objects are never ghosted.
+ *   works alone; 0 turns a limit off). Changed objects, and new objects not
+ *   yet committed, are never ghosted.
  *
  * @module
  */
 
 import type { Oid } from '../ids.js';
+import { ZERO_TID } from '../ids.js';
 import type { PersistentObject } from '../persistent/interfaces.js';
 import { CHANGED, GHOST } from '../persistent/interfaces.js';
 import { ghostify, slotOf } from '../persistent/slot.js';
@@ -28,6 +30,15 @@ import type { PersistentSlot } from '../persistent/slot.js';
  * it bounds the memory of ghosts nothing uses.
  */
 const STRONG_GHOSTS_MAX = 10_000;
+
+/**
+ * Whether garbage collection may ghost an object: not when it is changed, and
+ * not when it was never committed (a new object has no stored state to
+ * reload).
+ */
+function canGhost(slot: PersistentSlot): boolean {
+  return slot.state !== CHANGED && slot.serial !== ZERO_TID;
+}
 
 /** Cache statistics, with ZODB's meanings. */
 export interface CacheStats {
@@ -116,7 +127,7 @@ export class ObjectCache {
     this.dropGhosts();
     if (!this.overTarget()) return 0;
     const candidates: PersistentSlot[] = [];
-    for (const slot of this.active) if (slot.state !== CHANGED) candidates.push(slot);
+    for (const slot of this.active) if (canGhost(slot)) candidates.push(slot);
     candidates.sort((a, b) => a.accessed - b.accessed);
     let ghosted = 0;
     for (const slot of candidates) {
@@ -127,11 +138,11 @@ export class ObjectCache {
     return ghosted;
   }
 
-  /** Ghosts every unchanged object (ZODB's `minimize`/`full_sweep`). */
+  /** Ghosts every unchanged, committed object (ZODB's `minimize`/`full_sweep`). */
   minimize(): number {
     let ghosted = 0;
     for (const slot of [...this.active]) {
-      if (slot.state !== CHANGED) {
+      if (canGhost(slot)) {
         this.ghost(slot);
         ghosted++;
       }

@@ -262,10 +262,11 @@ export class Persistent implements PersistentObject {
     else touch(slot);
   }
 
-  /** Asks for the object to become a ghost; ignored if it is changed or not saved. */
+  /** Asks for the object to become a ghost; ignored if it is changed or was never committed. */
   _p_deactivate(): void {
     const slot = this[SLOT];
-    if (slot.state === UPTODATE && slot.jar !== undefined && slot.oid !== undefined) ghostify(slot);
+    if (slot.state === UPTODATE && slot.jar !== undefined && slot.serial !== ZERO_TID)
+      ghostify(slot);
   }
 
   /** Makes the object a ghost even if it is changed (its changes are lost). */

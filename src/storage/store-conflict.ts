@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ConflictError } from '../errors.js';
+import { BTreesConflictError, ConflictError } from '../errors.js';
 import { ZERO_TID } from '../ids.js';
 import type { Oid, Tid } from '../ids.js';
 import type { StorageDB } from './interfaces.js';
@@ -31,7 +31,8 @@ export interface StoreConflict {
  * serials when there is nothing to merge (the object is new, gone or
  * deleted on either side, or no database is registered) or when the
  * database cannot merge; the database's error is the `cause` and its
- * reason and class name are kept.
+ * reason and class name are kept (a {@link BTreesConflictError} stays one,
+ * with its reason code).
  */
 export function resolveStoreConflict(
   db: StorageDB | undefined,
@@ -45,6 +46,13 @@ export function resolveStoreConflict(
   try {
     return db.tryToResolveConflict(oid, committedSerial, oldSerial, newData, committedData);
   } catch (error) {
+    if (error instanceof BTreesConflictError) {
+      throw new BTreesConflictError(error.reasonCode, error.reason ?? error.message, {
+        ...details,
+        className: error.className,
+        cause: error,
+      });
+    }
     if (error instanceof ConflictError) {
       throw new ConflictError({
         ...details,

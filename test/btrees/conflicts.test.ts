@@ -245,7 +245,7 @@ describe('the cases ZODB refuses raise BTreesConflictError naming the case', () 
     const error = (await p.tm2.commit().catch((e: unknown) => e)) as ConflictError;
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.oid).toBe(p.t1._firstBucket!._next!._p_oid);
-    expect(error.className).toBe('IIBucket');
+    expect(error.className).toBe('BTrees.IIBTree.IIBucket');
     expect(error.reason).toMatch(
       /both transactions changed the value of the same key \(key \d+ \(number\)\)/,
     );
@@ -283,7 +283,7 @@ describe('small trees, sets and Length', () => {
     await tm1.commit();
     const error = (await tm2.commit().catch((e: unknown) => e)) as ConflictError;
     expect((error.cause as BTreesConflictError).reasonCode).toBe(ConflictReason.conflictingInserts);
-    expect(error.className).toBe('OOBTree');
+    expect(error.className).toBe('BTrees.OOBTree.OOBTree');
     await db.close();
   });
 
