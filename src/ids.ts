@@ -28,10 +28,8 @@ export const MAX_TID: Tid = 0xffff_ffff_ffff_ffffn;
 /** The largest oid a `number` can hold exactly. */
 export const MAX_OID: Oid = Number.MAX_SAFE_INTEGER;
 
-/** Writes an oid as 8 big-endian bytes into `out` at `offset`. */
-export function writeOid(oid: Oid, out: Uint8Array, offset = 0): void {
-  const high = Math.floor(oid / 0x1_0000_0000);
-  const low = oid >>> 0;
+/** Writes two 32-bit halves as 8 big-endian bytes. */
+function writeHalves(high: number, low: number, out: Uint8Array, offset: number): void {
   out[offset] = high >>> 24;
   out[offset + 1] = (high >>> 16) & 0xff;
   out[offset + 2] = (high >>> 8) & 0xff;
@@ -42,22 +40,27 @@ export function writeOid(oid: Oid, out: Uint8Array, offset = 0): void {
   out[offset + 7] = low & 0xff;
 }
 
-/** Reads an oid from 8 big-endian bytes. Throws RangeError past 2^53. */
-export function readOid(bytes: Uint8Array, offset = 0): Oid {
-  const high =
+/** Reads the unsigned 32-bit big-endian word at `offset`. */
+function readWord(bytes: Uint8Array, offset: number): number {
+  return (
     ((bytes[offset]! << 24) |
       (bytes[offset + 1]! << 16) |
       (bytes[offset + 2]! << 8) |
       bytes[offset + 3]!) >>>
-    0;
-  const low =
-    ((bytes[offset + 4]! << 24) |
-      (bytes[offset + 5]! << 16) |
-      (bytes[offset + 6]! << 8) |
-      bytes[offset + 7]!) >>>
-    0;
+    0
+  );
+}
+
+/** Writes an oid as 8 big-endian bytes into `out` at `offset`. */
+export function writeOid(oid: Oid, out: Uint8Array, offset = 0): void {
+  writeHalves(Math.floor(oid / 0x1_0000_0000), oid >>> 0, out, offset);
+}
+
+/** Reads an oid from 8 big-endian bytes. Throws RangeError past 2^53. */
+export function readOid(bytes: Uint8Array, offset = 0): Oid {
+  const high = readWord(bytes, offset);
   if (high > 0x1f_ffff) throw new RangeError(`oid at offset ${offset} exceeds 2^53`);
-  return high * 0x1_0000_0000 + low;
+  return high * 0x1_0000_0000 + readWord(bytes, offset + 4);
 }
 
 /** An oid as 8 bytes. */
@@ -69,33 +72,12 @@ export function oidToBytes(oid: Oid): Uint8Array {
 
 /** Writes a tid as 8 big-endian bytes. */
 export function writeTid(tid: Tid, out: Uint8Array, offset = 0): void {
-  const high = Number(tid >> 32n);
-  const low = Number(tid & 0xffff_ffffn);
-  out[offset] = high >>> 24;
-  out[offset + 1] = (high >>> 16) & 0xff;
-  out[offset + 2] = (high >>> 8) & 0xff;
-  out[offset + 3] = high & 0xff;
-  out[offset + 4] = low >>> 24;
-  out[offset + 5] = (low >>> 16) & 0xff;
-  out[offset + 6] = (low >>> 8) & 0xff;
-  out[offset + 7] = low & 0xff;
+  writeHalves(Number(tid >> 32n), Number(tid & 0xffff_ffffn), out, offset);
 }
 
 /** Reads a tid from 8 big-endian bytes. */
 export function readTid(bytes: Uint8Array, offset = 0): Tid {
-  const high =
-    ((bytes[offset]! << 24) |
-      (bytes[offset + 1]! << 16) |
-      (bytes[offset + 2]! << 8) |
-      bytes[offset + 3]!) >>>
-    0;
-  const low =
-    ((bytes[offset + 4]! << 24) |
-      (bytes[offset + 5]! << 16) |
-      (bytes[offset + 6]! << 8) |
-      bytes[offset + 7]!) >>>
-    0;
-  return (BigInt(high) << 32n) | BigInt(low);
+  return (BigInt(readWord(bytes, offset)) << 32n) | BigInt(readWord(bytes, offset + 4));
 }
 
 /** A tid as 8 bytes. */
