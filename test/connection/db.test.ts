@@ -88,6 +88,34 @@ describe('connection.get() and add()', () => {
   });
 });
 
+describe('older revisions and prefetch', () => {
+  it('oldstate(obj, tid) returns the state an object had in an earlier revision', async () => {
+    const db = new DB(null);
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    const account = new Account();
+    conn.root.account = account;
+    await tm.commit();
+    const first = account._p_serial;
+    account.deposit(5);
+    await tm.commit();
+    expect(conn.oldstate(account, first)).toEqual({ balance: 0 });
+    expect(conn.oldstate(account, account._p_serial)).toEqual({ balance: 5 });
+    expect(() => conn.oldstate(account, 1n)).toThrow(POSKeyError);
+    await db.close();
+  });
+
+  it('prefetch accepts oids, objects and lists of them, and resolves', async () => {
+    const db = new DB(null);
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    conn.root.a = new Account();
+    await tm.commit();
+    await expect(conn.prefetch(0, conn.root.a as Account, [0])).resolves.toBeUndefined();
+    await db.close();
+  });
+});
+
 describe('storing values', () => {
   it('refuses an unregistered persistent class at commit, naming it', async () => {
     const db = new DB(null);
