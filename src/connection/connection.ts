@@ -14,6 +14,10 @@
  * @module
  */
 
+import '../blob/blob.js';
+import { BlobError } from '../blob/blob-error.js';
+import { blobAborted, blobCommitted, uncommittedBlobFile } from '../blob/blob-files.js';
+import type { BlobJar } from '../blob/blob-jar.js';
 import {
   ConnectionStateError,
   InvalidObjectReference,
@@ -33,7 +37,8 @@ import type { ClassRegistry } from '../serialize/class-registry.js';
 import { decodeRecord, readRecordHeader } from '../serialize/index.js';
 import type { PersistentRef } from '../serialize/index.js';
 import type { Storage } from '../storage/interfaces.js';
-import { isPrefetchStorage } from '../storage/interfaces.js';
+import { isBlobStorage, isPrefetchStorage } from '../storage/interfaces.js';
+import type { BlobStorage } from '../storage/interfaces.js';
 import type { SavepointDataManager, Synchronizer } from '../transaction/interfaces.js';
 import type { Transaction } from '../transaction/transaction.js';
 import { ConnectionSavepoint } from './connection-savepoint.js';
@@ -71,7 +76,7 @@ export interface OpenOptions {
  * @typeParam R - the shape of the root object's attributes.
  */
 export class Connection<R extends object = UntypedRoot>
-  implements SavepointDataManager, Synchronizer
+  implements SavepointDataManager, Synchronizer, BlobJar
 {
   /** The database this connection belongs to. */
   readonly db: DBInternals;
@@ -272,6 +277,28 @@ export class Connection<R extends object = UntypedRoot>
   }
 
   // -------------------------------------------------------------------------
+  // Blobs (see src/blob/: a blob's data is a file of a BlobStorage)
+
+  /** @internal The committed blob file of revision `serial` of `oid` (used by `Blob`). */
+  loadBlob(oid: Oid, serial: Tid): string {
+    this.checkOpen();
+    return this.blobStorage().loadBlob(oid, serial);
+  }
+
+  /** @internal The storage's directory for uncommitted blob files (used by `Blob`). */
+  blobTemporaryDirectory(): string {
+    this.checkOpen();
+    return this.blobStorage().temporaryDirectory();
+  }
+
+  private blobStorage(): BlobStorage {
+    if (!isBlobStorage(this.storage)) {
+      throw new BlobError(`storage ${this.storage.name} does not support blobs`);
+    }
+    return this.storage;
+  }
+
+  // -------------------------------------------------------------------------
   // Cache
 
   /** Ghosts least-recently-used objects down to the cache targets. */
@@ -421,7 +448,9 @@ export class Connection<R extends object = UntypedRoot>
       const data = writer.encode(obj);
       this.db.checkRecordSize(oid, data.length);
       slot.estimatedSize = data.length;
-      this.storage.store(oid, slot.serial, data, txn);
+      const blobFile = uncommittedBlobFile(obj);
+      if (blobFile === undefined) this.storage.store(oid, slot.serial, data, txn);
+      else this.blobStorage().storeBlob(oid, slot.serial, data, blobFile, txn);
       stored.push(obj);
     }
     for (const [oid, serial] of this.readCurrents) {
@@ -445,6 +474,7 @@ export class Connection<R extends object = UntypedRoot>
       for (const obj of committing.stored) {
         const slot = slotOf(obj);
         slot.serial = tid;
+        blobCommitted(obj);
         if (committing.resolved.has(slot.oid as Oid)) {
           ghostify(slot);
         } else {
@@ -523,6 +553,7 @@ export class Connection<R extends object = UntypedRoot>
   /** A changed object goes back to its committed state (a ghost). */
   private discardChanges(obj: PersistentObject): void {
     const slot = slotOf(obj);
+    blobAborted(obj);
     if (slot.oid !== undefined && this.added.has(slot.oid)) return;
     if (slot.state === CHANGED || slot.state === UPTODATE) ghostify(slot);
   }
@@ -530,6 +561,7 @@ export class Connection<R extends object = UntypedRoot>
   /** A new object of an aborted transaction becomes unsaved again. */
   private forgetNew(obj: PersistentObject): void {
     const slot = slotOf(obj);
+    blobAborted(obj);
     if (slot.oid !== undefined) this.cache.delete(slot.oid);
     slot.oid = undefined;
     slot.jar = undefined;

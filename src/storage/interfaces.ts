@@ -344,3 +344,42 @@ export function isRecordIteratorStorage(s: Storage): s is RecordIteratorStorage 
 export function isPrefetchStorage(s: Storage): s is PrefetchStorage {
   return typeof (s as Partial<PrefetchStorage>).prefetch === 'function';
 }
+
+/**
+ * `IBlobStorage`: a storage that keeps blob data as files, one per (oid,
+ * tid), outside its records (a blob object's record holds no data).
+ */
+export interface BlobStorage extends Storage {
+  /**
+   * Stores a blob object's record (as `store`) and takes ownership of the
+   * uncommitted file `filename`: the storage moves it into its blob
+   * directory when the transaction finishes and deletes it on abort.
+   */
+  storeBlob(
+    oid: Oid,
+    oldSerial: Tid,
+    data: Uint8Array,
+    filename: string,
+    txn: TransactionMetaData,
+  ): void;
+  /**
+   * The path of the committed blob file of revision `serial` of `oid`.
+   * POSKeyError when that revision has no blob file.
+   */
+  loadBlob(oid: Oid, serial: Tid): string;
+  /**
+   * A directory on the blob directory's file system for uncommitted blob
+   * files (so that committing them is a rename).
+   */
+  temporaryDirectory(): string;
+}
+
+/** True when `storage` implements {@link BlobStorage}. */
+export function isBlobStorage(storage: Storage): storage is BlobStorage {
+  const candidate = storage as Partial<BlobStorage>;
+  return (
+    typeof candidate.storeBlob === 'function' &&
+    typeof candidate.loadBlob === 'function' &&
+    typeof candidate.temporaryDirectory === 'function'
+  );
+}

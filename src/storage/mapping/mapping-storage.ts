@@ -29,6 +29,7 @@ import { MAX_OID, ZERO_TID, oidRepr, tidRepr } from '../../ids.js';
 import type { Oid, Tid } from '../../ids.js';
 import { TimeStamp, newTid } from '../../timestamp.js';
 import type {
+  BlobStorage,
   DataRecord,
   DeletingStorage,
   HistoryEntry,
@@ -43,6 +44,7 @@ import type {
   UndoLogEntry,
   UndoStorage,
 } from '../interfaces.js';
+import { StorageBlobs } from '../blob/storage-blobs.js';
 import { StorageClosedError } from '../storage-closed-error.js';
 import { resolveStoreConflict } from '../store-conflict.js';
 import { TpcState } from '../tpc-state.js';
@@ -59,6 +61,8 @@ export interface MappingStorageOptions {
   readonly name?: string;
   /** Refuse every write; default false. (An empty read-only storage serves tests of read-only paths.) */
   readonly readOnly?: boolean;
+  /** Where blob files are kept; default a temporary directory created on first use and removed at close. */
+  readonly blobDir?: string;
 }
 
 /** The transaction being committed. */
@@ -84,7 +88,13 @@ interface PendingCommit {
  * ```
  */
 export class MappingStorage
-  implements IteratorStorage, UndoStorage, RestoreStorage, DeletingStorage, RecordIteratorStorage
+  implements
+    IteratorStorage,
+    UndoStorage,
+    RestoreStorage,
+    DeletingStorage,
+    RecordIteratorStorage,
+    BlobStorage
 {
   /** The storage's name (the `name` option). */
   readonly name: string;
@@ -101,12 +111,14 @@ export class MappingStorage
   private sizeBytes = 0;
   private liveObjects = 0;
   private pending: PendingCommit | undefined;
+  private readonly blobs: StorageBlobs;
 
   /** An empty storage; see {@link MappingStorageOptions}. */
   constructor(options: MappingStorageOptions = {}) {
     this.name = options.name ?? 'MappingStorage';
     this.readOnly = options.readOnly ?? false;
     this.tpc = new TpcState({ storageName: this.name });
+    this.blobs = new StorageBlobs({ blobDir: options.blobDir });
   }
 
   // ---------------------------------------------------------------------
@@ -277,6 +289,39 @@ export class MappingStorage
     pending.records.set(oid, { data: stored, dataTxn: undefined });
   }
 
+  /** {@link store} that also takes the uncommitted blob file `filename` (moved in at finish). */
+  storeBlob(
+    oid: Oid,
+    oldSerial: Tid,
+    data: Uint8Array,
+    filename: string,
+    txn: TransactionMetaData,
+  ): void {
+    this.store(oid, oldSerial, data, txn);
+    this.blobs.stage(oid, filename);
+  }
+
+  /** The committed blob file of revision `serial` of `oid` (an undo's revision shares its source's file). */
+  loadBlob(oid: Oid, serial: Tid): string {
+    this.ensureOpen('load a blob');
+    const revision = this.revisions.get(oid)?.find((r) => r.tid === serial);
+    const path = this.blobs.find(oid, [serial, revision?.dataTxn]);
+    if (revision === undefined || path === undefined) {
+      throw new POSKeyError(
+        oid,
+        serial,
+        `no blob file for oid ${oidRepr(oid)} at tid ${tidRepr(serial)} in storage ${this.name}`,
+      );
+    }
+    return path;
+  }
+
+  /** The directory for uncommitted blob files (inside the blob directory). */
+  temporaryDirectory(): string {
+    this.ensureOpen('create a blob file');
+    return this.blobs.directory().temporary;
+  }
+
   /** ReadConflictError, here, unless `serial` is current (the commit lock keeps it current). */
   checkCurrentSerialInTransaction(oid: Oid, serial: Tid, txn: TransactionMetaData): void {
     this.pendingFor(txn, 'checkCurrentSerialInTransaction');
@@ -346,6 +391,7 @@ export class MappingStorage
     const pending = this.pendingFor(txn, 'tpcFinish', 'voted');
     const { tid } = pending;
     assert(tid > this.lastTid, 'tids must strictly increase');
+    this.blobs.finish(tid);
     this.commit(pending, txn);
     this.pending = undefined;
     try {
@@ -360,6 +406,7 @@ export class MappingStorage
   async tpcAbort(txn: TransactionMetaData): Promise<void> {
     if (this.closed || !this.tpc.isCurrent(txn)) return;
     this.pending = undefined;
+    this.blobs.abort();
     this.tpc.end();
   }
 
@@ -400,6 +447,7 @@ export class MappingStorage
     this.revisions = packed.revisions;
     this.transactions = packed.transactions;
     this.recount();
+    this.pruneBlobs();
   }
 
   /** Drops all data; waiting `tpcBegin` calls and later use fail with {@link StorageClosedError}. */
@@ -410,6 +458,7 @@ export class MappingStorage
     this.pending = undefined;
     this.revisions = new Map();
     this.transactions = [];
+    this.blobs.close();
   }
 
   // ---------------------------------------------------------------------
@@ -502,6 +551,18 @@ export class MappingStorage
     }
     this.transactions.push({ ...meta, status: ' ', records });
     this.lastTid = pending.tid;
+  }
+
+  /** Removes the blob files of revisions that pack removed (kept: files a revision uses). */
+  private pruneBlobs(): void {
+    const used = new Set<string>();
+    for (const [oid, list] of this.revisions) {
+      for (const revision of list) {
+        used.add(`${oid}:${revision.tid}`);
+        if (revision.dataTxn !== undefined) used.add(`${oid}:${revision.dataTxn}`);
+      }
+    }
+    this.blobs.prune((oid, tid) => used.has(`${oid}:${tid}`));
   }
 
   private recount(): void {
