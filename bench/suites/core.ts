@@ -1,10 +1,10 @@
 /** The core workloads on the in-memory MappingStorage. */
 import { MappingStorage } from 'zodb';
 import type { BenchSuite } from '../reporter.js';
-import { runAttributeAccess, runObjectWorkloads } from '../workloads/objects.js';
+import { runAttributeAccess, runObjectWorkloadsWarm } from '../workloads/objects.js';
 
 const suite: BenchSuite = async (reporter, { quick }) => {
-  await runObjectWorkloads(reporter, {
+  await runObjectWorkloadsWarm(reporter, {
     variant: 'mapping',
     makeStorage: () => new MappingStorage(),
     transactions: quick ? 10 : 100,

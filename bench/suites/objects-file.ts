@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStorage } from 'zodb';
 import type { BenchSuite } from '../reporter.js';
-import { runObjectWorkloads } from '../workloads/objects.js';
+import { runObjectWorkloadsWarm } from '../workloads/objects.js';
 
 const suite: BenchSuite = async (reporter, { quick }) => {
   const dir = mkdtempSync(join(tmpdir(), 'zodb-bench-objects-'));
+  let files = 0;
   try {
-    await runObjectWorkloads(reporter, {
+    await runObjectWorkloadsWarm(reporter, {
       variant: 'file',
-      makeStorage: () => FileStorage.open(join(dir, 'Data.fs')),
+      makeStorage: () => FileStorage.open(join(dir, `Data-${++files}.fs`)),
       transactions: quick ? 10 : 100,
       objectsPerTransaction: 1000,
       smallCommits: quick ? 200 : 2000,
