@@ -18,6 +18,7 @@ import '../blob/blob.js';
 import { BlobError } from '../blob/blob-error.js';
 import { blobAborted, blobCommitted, uncommittedBlobFile } from '../blob/blob-files.js';
 import type { BlobJar } from '../blob/blob-jar.js';
+import { BlobSavepoint } from '../blob/blob-savepoint.js';
 import {
   ConnectionStateError,
   InvalidObjectReference,
@@ -35,11 +36,15 @@ import type { Persistent } from '../persistent/persistent.js';
 import { ghostify, isPersistent, slotOf } from '../persistent/slot.js';
 import type { ClassRegistry } from '../serialize/class-registry.js';
 import { decodeRecord, readRecordHeader } from '../serialize/index.js';
-import type { PersistentRef } from '../serialize/index.js';
+import type { DecodeContext, PersistentRef } from '../serialize/index.js';
 import type { Storage } from '../storage/interfaces.js';
 import { isBlobStorage, isPrefetchStorage } from '../storage/interfaces.js';
 import type { BlobStorage } from '../storage/interfaces.js';
-import type { SavepointDataManager, Synchronizer } from '../transaction/interfaces.js';
+import type {
+  DataManagerSavepoint,
+  SavepointDataManager,
+  Synchronizer,
+} from '../transaction/interfaces.js';
 import type { Transaction } from '../transaction/transaction.js';
 import { ConnectionSavepoint } from './connection-savepoint.js';
 import type { SavepointHost } from './connection-savepoint.js';
@@ -98,7 +103,10 @@ export class Connection<R extends object = UntypedRoot>
   private invalidateEverything = false;
   private committing: { stored: PersistentObject[]; resolved: Set<Oid> } | undefined;
   private savepoints: ConnectionSavepoint[] = [];
+  private blobSavepoints: BlobSavepoint[] = [];
   private closeCallbacks: (() => void)[] = [];
+  /** Made once: every record this connection decodes shares it. */
+  private readonly decodeContext: DecodeContext;
 
   /** @internal Use `db.open()`. */
   constructor(
@@ -111,6 +119,7 @@ export class Connection<R extends object = UntypedRoot>
   ) {
     this.db = db;
     this.registry = db.registry;
+    this.decodeContext = { registry: db.registry, resolveRef: (ref) => this.ghostFor(ref) };
     this.storage = storage;
     this.managerValue = options.transactionManager;
     this.historicalAt = options.historicalAt;
@@ -497,11 +506,22 @@ export class Connection<R extends object = UntypedRoot>
     }
   }
 
-  /** @internal Takes a savepoint of the changes made so far in this transaction. */
-  savepoint(): ConnectionSavepoint {
+  /**
+   * @internal Takes a savepoint of the changes made so far in this
+   * transaction; uncommitted blob files are copied aside by a
+   * {@link BlobSavepoint} and restored after the objects on rollback.
+   */
+  savepoint(): DataManagerSavepoint {
+    const blobs = new BlobSavepoint([...this.registered, ...this.added.values()]);
     const savepoint = new ConnectionSavepoint(this, this.savepointHost());
     this.savepoints.push(savepoint);
-    return savepoint;
+    this.blobSavepoints.push(blobs);
+    return {
+      rollback: () => {
+        savepoint.rollback();
+        blobs.rollback();
+      },
+    };
   }
 
   // -------------------------------------------------------------------------
@@ -526,7 +546,7 @@ export class Connection<R extends object = UntypedRoot>
 
   /** Decodes a record, turning references into (cached or ghost) objects of this connection. */
   private decode(data: Uint8Array): { className: string; state: unknown } {
-    return decodeRecord(data, { registry: this.registry, resolveRef: (ref) => this.ghostFor(ref) });
+    return decodeRecord(data, this.decodeContext);
   }
 
   /** The object for a reference: the cached one, or a new ghost of the named class. */
@@ -577,6 +597,8 @@ export class Connection<R extends object = UntypedRoot>
     this.joined = undefined;
     for (const savepoint of this.savepoints) savepoint.invalidate();
     this.savepoints = [];
+    for (const blobs of this.blobSavepoints) blobs.discard();
+    this.blobSavepoints = [];
   }
 
   /** Picks a new snapshot and applies the invalidations up to it, in one step. */

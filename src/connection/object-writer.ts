@@ -17,7 +17,7 @@ import { isPersistent, slotOf } from '../persistent/slot.js';
 import { stateOf } from '../persistent/persistent.js';
 import type { ClassRegistry } from '../serialize/class-registry.js';
 import { encodeRecord } from '../serialize/index.js';
-import type { PersistentRef } from '../serialize/index.js';
+import type { EncodeContext, PersistentRef } from '../serialize/index.js';
 
 /** What the writer needs from its connection. */
 export interface WriterHost extends PersistentJar {
@@ -45,9 +45,12 @@ export function classNameOf(obj: object, registry: ClassRegistry): string {
 export class ObjectWriter {
   private readonly host: WriterHost;
   private readonly pending: PersistentObject[] = [];
+  /** Made once: every record of this writer shares it. */
+  private readonly context: EncodeContext;
 
   constructor(host: WriterHost) {
     this.host = host;
+    this.context = { registry: host.registry, persistentRef: (value) => this.reference(value) };
   }
 
   /** Queues an object to be written. */
@@ -62,11 +65,7 @@ export class ObjectWriter {
 
   /** The record bytes of `obj`'s current state. */
   encode(obj: PersistentObject): Uint8Array {
-    const className = classNameOf(obj, this.host.registry);
-    return encodeRecord(className, stateOf(obj), {
-      registry: this.host.registry,
-      persistentRef: (value) => this.reference(value),
-    });
+    return encodeRecord(classNameOf(obj, this.host.registry), stateOf(obj), this.context);
   }
 
   private reference(value: object): PersistentRef | undefined {
