@@ -37,6 +37,8 @@ export type { CacheStats } from './connection/object-cache.js';
 
 export { Persistent, PersistentMapping, PersistentList, isPersistent } from './persistent/index.js';
 export type { PersistentObject, PersistentStatus } from './persistent/index.js';
+export { Blob, BlobError } from './blob/index.js';
+export type { BlobMode } from './blob/index.js';
 
 export {
   registerClass,

@@ -25,6 +25,11 @@ const filesOf = new WeakMap<object, BlobFiles>();
 
 let detachedDirectory: string | undefined;
 
+/** True for an object that has blob state (a `Blob` that was used). */
+export function isBlob(obj: object): boolean {
+  return filesOf.has(obj);
+}
+
 /** The uncommitted state of `blob` (created empty on first use). */
 export function blobFiles(blob: object): BlobFiles {
   let files = filesOf.get(blob);

@@ -213,3 +213,35 @@ describe('pack', () => {
 function readdir(dir: string): number {
   return existsSync(dir) ? readdirSync(dir).length : 0;
 }
+
+describe('savepoints', () => {
+  it('rolling back to a savepoint restores the blob data of the savepoint', async () => {
+    const { open } = blobDB();
+    const { conn, tm } = open();
+    const blob = new Blob('committed');
+    conn.root.blob = blob;
+    await tm.commit();
+    await blob.write('at savepoint');
+    const savepoint = tm.savepoint();
+    await blob.write('after savepoint');
+    savepoint.rollback();
+    expect((await blob.read()).toString()).toBe('at savepoint');
+    await blob.write('again');
+    savepoint.rollback();
+    expect((await blob.read()).toString()).toBe('at savepoint');
+    await tm.commit();
+    expect(readFileSync(blob.committed(), 'utf8')).toBe('at savepoint');
+  });
+
+  it('rolling back drops blob data written after the savepoint', async () => {
+    const { open } = blobDB();
+    const { conn, tm } = open();
+    const blob = new Blob('committed');
+    conn.root.blob = blob;
+    await tm.commit();
+    const savepoint = tm.savepoint();
+    await blob.write('after savepoint');
+    savepoint.rollback();
+    expect((await blob.read()).toString()).toBe('committed');
+  });
+});
