@@ -105,6 +105,8 @@ export class Connection<R extends object = UntypedRoot>
   private savepoints: ConnectionSavepoint[] = [];
   private blobSavepoints: BlobSavepoint[] = [];
   private closeCallbacks: (() => void)[] = [];
+  /** True from `tpcBegin` until the transaction ends here: changes then would be lost. */
+  private inCommit = false;
   /** Made once: every record this connection decodes shares it. */
   private readonly decodeContext: DecodeContext;
 
@@ -365,6 +367,12 @@ export class Connection<R extends object = UntypedRoot>
   register(obj: PersistentObject): void {
     this.checkOpen();
     this.checkWritable();
+    if (this.inCommit) {
+      throw new ConnectionStateError(
+        'an object was changed while its connection is committing: the change would be lost; ' +
+          'await the commit first, or use a connection per concurrent task',
+      );
+    }
     this.join();
     this.registered.push(obj);
   }
@@ -433,6 +441,7 @@ export class Connection<R extends object = UntypedRoot>
   /** @internal */
   async tpcBegin(txn: Transaction): Promise<void> {
     this.checkWritable();
+    this.inCommit = true;
     if (this.db.undoJoined(txn)) {
       throw new UndoError(
         'an undo must be committed in a transaction of its own, without other changes',
@@ -590,6 +599,7 @@ export class Connection<R extends object = UntypedRoot>
   }
 
   private endTransaction(): void {
+    this.inCommit = false;
     this.registered = [];
     this.added = new Map();
     this.readCurrents = new Map();

@@ -88,6 +88,30 @@ describe('connection.get() and add()', () => {
   });
 });
 
+describe('changes during a commit', () => {
+  it('are refused with ConnectionStateError instead of being lost', async () => {
+    const db = new DB(null);
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    conn.root.a = new Account();
+    conn.root.b = new Account();
+    await tm.commit();
+    const a = conn.root.a as Account;
+    const b = conn.root.b as Account;
+    a.deposit(1);
+    const committing = tm.commit();
+    expect(() => b.deposit(2)).toThrow(ConnectionStateError);
+    await committing;
+    b.deposit(3);
+    await tm.commit();
+    const reader = db.open({ transactionManager: new TransactionManager() });
+    expect([(reader.root.a as Account).balance, (reader.root.b as Account).balance]).toEqual([
+      1, 3,
+    ]);
+    await db.close();
+  });
+});
+
 describe('older revisions and prefetch', () => {
   it('oldstate(obj, tid) returns the state an object had in an earlier revision', async () => {
     const db = new DB(null);
