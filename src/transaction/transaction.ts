@@ -57,7 +57,8 @@ export class Transaction {
   #completion: 'committed' | 'aborting' | 'aborted' | undefined = undefined;
   #failure: { readonly error: unknown } | undefined = undefined;
   #resources: DataManager[] = [];
-  #data = new WeakMap<object, unknown>();
+  /** Made on first `setData` (most transactions never use it). */
+  #data: WeakMap<object, unknown> | undefined = undefined;
   #savepoints: WeakRef<Savepoint>[] = [];
   #savepointCount = 0;
   readonly #manager: TransactionManager;
@@ -66,14 +67,20 @@ export class Transaction {
   readonly #afterCommit = new HookList<[success: boolean]>();
   readonly #beforeAbort = new HookList<[]>();
   readonly #afterAbort = new HookList<[]>();
-  readonly #host: SavepointHost = {
-    transaction: this,
-    invalidateAfter: (savepoint) => this.#invalidateSavepoints((sp) => sp.index > savepoint.index),
-    fail: (error) => this.#markFailed(error),
-    unjoin: (dm) => {
-      this.#resources = this.#resources.filter((resource) => resource !== dm);
-    },
-  };
+  /** Made on the first savepoint (most transactions take none). */
+  #hostValue: SavepointHost | undefined = undefined;
+
+  get #host(): SavepointHost {
+    return (this.#hostValue ??= {
+      transaction: this,
+      invalidateAfter: (savepoint) =>
+        this.#invalidateSavepoints((sp) => sp.index > savepoint.index),
+      fail: (error) => this.#markFailed(error),
+      unjoin: (dm) => {
+        this.#resources = this.#resources.filter((resource) => resource !== dm);
+      },
+    });
+  }
 
   /** @internal Transactions are made by their manager (`get()`, `begin()`). */
   constructor(manager: TransactionManager, slot: TransactionSlot) {
@@ -112,12 +119,12 @@ export class Transaction {
 
   /** Stores `value` as this transaction's scratch data for `key` (held weakly). */
   setData(key: object, value: unknown): void {
-    this.#data.set(key, value);
+    (this.#data ??= new WeakMap()).set(key, value);
   }
 
   /** The scratch data stored for `key` by {@link setData}, or `undefined`. */
   data(key: object): unknown {
-    return this.#data.get(key);
+    return this.#data?.get(key);
   }
 
   // -------------------------------------------------------------------------
@@ -491,7 +498,7 @@ export class Transaction {
   #free(): void {
     this.#slot.release(this);
     this.#resources = [];
-    this.#data = new WeakMap();
+    this.#data = undefined;
     this.#invalidateSavepoints(() => true);
     this.#beforeCommit.clear();
     this.#afterCommit.clear();
