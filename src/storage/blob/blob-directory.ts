@@ -51,12 +51,22 @@ export class BlobDirectory {
   readonly temporary: string;
 
   /**
-   * Opens (creating when missing) the blob directory `root`.
-   * @throws BlobDirectoryError when it cannot be created or is not writable.
+   * Opens (creating when missing) the blob directory `root`; with
+   * `readOnly` it must exist and is only read.
+   * @throws BlobDirectoryError when it cannot be created, is missing
+   *   (read-only) or is not writable.
    */
-  constructor(root: string) {
+  constructor(root: string, options: { readonly readOnly?: boolean } = {}) {
     this.root = root;
     this.temporary = join(root, 'tmp');
+    if (options.readOnly === true) {
+      try {
+        accessSync(root, constants.R_OK);
+      } catch (error) {
+        throw new BlobDirectoryError(root, 'is missing or not readable', { cause: error });
+      }
+      return;
+    }
     try {
       mkdirSync(this.temporary, { recursive: true });
     } catch (error) {

@@ -1,8 +1,9 @@
 /**
  * `StorageBlobs`: the blob support a storage embeds (MappingStorage,
- * DemoStorage's changes): a {@link BlobDirectory} (the given one, or a
- * temporary directory created on first use and removed at close) and the
- * blob files of the commit in progress.
+ * FileStorage): a {@link BlobDirectory} (the given one, or a temporary
+ * directory removed at close), opened on first use so that a storage that
+ * never sees a blob never touches it, and the blob files of the commit in
+ * progress.
  *
  * @module
  */
@@ -18,23 +19,37 @@ import { PendingBlobs } from './pending-blobs.js';
 export interface StorageBlobsOptions {
   /** The blob directory; default a new temporary directory, removed at close. */
   readonly blobDir?: string | undefined;
+  /** Only read the (existing) blob directory. */
+  readonly readOnly?: boolean;
 }
 
 /** The blob files of one storage. */
 export class StorageBlobs {
   private readonly blobDir: string | undefined;
+  private readonly readOnly: boolean;
   private dir: BlobDirectory | undefined;
   private readonly pending = new PendingBlobs();
 
   constructor(options: StorageBlobsOptions = {}) {
     this.blobDir = options.blobDir;
-    if (this.blobDir !== undefined) this.dir = new BlobDirectory(this.blobDir);
+    this.readOnly = options.readOnly ?? false;
   }
 
-  /** The blob directory (created on first use when temporary). */
+  /**
+   * The blob directory, opened (or, temporary, created) on first use.
+   * @throws BlobDirectoryError when it is missing (read-only) or not writable.
+   */
   directory(): BlobDirectory {
-    this.dir ??= new BlobDirectory(mkdtempSync(join(tmpdir(), 'zodb-blobs-')));
+    this.dir ??=
+      this.blobDir === undefined
+        ? new BlobDirectory(mkdtempSync(join(tmpdir(), 'zodb-blobs-')))
+        : new BlobDirectory(this.blobDir, { readOnly: this.readOnly });
     return this.dir;
+  }
+
+  /** The directory when there can be committed files in it, else `undefined`. */
+  private existing(): BlobDirectory | undefined {
+    return this.blobDir === undefined ? this.dir : this.directory();
   }
 
   /** Takes the uncommitted file `filename` as the new blob of `oid`. */
@@ -58,9 +73,10 @@ export class StorageBlobs {
    * file), or `undefined`.
    */
   find(oid: Oid, tids: readonly (Tid | undefined)[]): string | undefined {
-    if (this.dir === undefined) return undefined;
+    const dir = this.existing();
+    if (dir === undefined) return undefined;
     for (const tid of tids) {
-      if (tid !== undefined && this.dir.has(oid, tid)) return this.dir.pathFor(oid, tid);
+      if (tid !== undefined && dir.has(oid, tid)) return dir.pathFor(oid, tid);
     }
     return undefined;
   }
@@ -71,11 +87,12 @@ export class StorageBlobs {
    * that the next prune removes.
    */
   prune(keep: (oid: Oid, tid: Tid) => boolean): number {
-    if (this.dir === undefined) return 0;
+    const dir = this.existing();
+    if (dir === undefined) return 0;
     let removed = 0;
-    for (const entry of [...this.dir.files()]) {
+    for (const entry of [...dir.files()]) {
       if (!keep(entry.oid, entry.tid)) {
-        this.dir.remove(entry.oid, entry.tid);
+        dir.remove(entry.oid, entry.tid);
         removed++;
       }
     }

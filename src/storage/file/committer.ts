@@ -194,6 +194,21 @@ export class Committer {
     return [...pending.resolved];
   }
 
+  /** Throws as `finish` would when `txn` is not the voted transaction. */
+  requireVotedFor(txn: TransactionMetaData): void {
+    this.tpc.requireVoted(txn, 'tpcFinish');
+  }
+
+  /** True when `txn` is the transaction being committed. */
+  isCommitting(txn: TransactionMetaData): boolean {
+    return this.tpc.isCurrent(txn);
+  }
+
+  /** The tid of the transaction being committed, if any (blob files are committed under it). */
+  get pendingTid(): Tid | undefined {
+    return this.pending?.tid;
+  }
+
   /** Makes the transaction final, hands the lock on, and resolves once it is durable and published. */
   async finish(txn: TransactionMetaData): Promise<Tid> {
     this.tpc.requireVoted(txn, 'tpcFinish');

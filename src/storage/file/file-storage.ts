@@ -27,6 +27,7 @@ import { POSKeyError, ReadOnlyError, StorageError } from '../../errors.js';
 import type { Oid, Tid } from '../../ids.js';
 import { ZERO_TID, oidRepr, tidRepr } from '../../ids.js';
 import type {
+  BlobStorage,
   DataRecord,
   DeletingStorage,
   HistoryEntry,
@@ -45,6 +46,7 @@ import { StorageClosedError } from '../storage-closed-error.js';
 import { UNDO_LOG_DEFAULT_LAST, sliceUndoLog, undoSpecificationFilter } from '../undo-log-slice.js';
 import type { CheckFinding } from './check.js';
 import { checkDataFile } from './check.js';
+import { FileBlobs } from './file-blobs.js';
 import { Committer, packingUndoError } from './committer.js';
 import type { FileTransactionRecord } from './file-iterator.js';
 import { iterateFile } from './file-iterator.js';
@@ -64,15 +66,22 @@ import { undoLogEntries } from './undo-log.js';
 
 /**
  * The FileStorage; see the module comment. Implements every storage
- * capability but prefetch and blobs: iteration, undo, restore, external GC
- * (`deleteObject`) and current-record iteration.
+ * capability but prefetch: iteration, undo, restore, external GC
+ * (`deleteObject`), current-record iteration and, with the `blobDir`
+ * option, blobs (see `file-blobs.ts`).
  */
 export class FileStorage
-  implements IteratorStorage, UndoStorage, RestoreStorage, DeletingStorage, RecordIteratorStorage
+  implements
+    IteratorStorage,
+    UndoStorage,
+    RestoreStorage,
+    DeletingStorage,
+    RecordIteratorStorage,
+    BlobStorage
 {
   /** The data file's path, as given. */
   readonly name: string;
-  /** The blob directory given in the options (blobs come with a later release). */
+  /** The blob directory given in the options, if any. */
   readonly blobDir: string | undefined;
   /** The options in force, defaults applied. */
   readonly options: ResolvedFileStorageOptions;
@@ -85,6 +94,7 @@ export class FileStorage
 
   private readonly state: StorageState;
   private readonly committer: Committer;
+  private readonly blobs: FileBlobs;
   private readonly lock: HeldLock | undefined;
   private closed = false;
   private brokenBy: unknown;
@@ -123,6 +133,15 @@ export class FileStorage
       checkWritable: (method) => this.checkWritable(method),
       breakDown: (error) => this.breakDown(error),
     });
+    this.blobs = new FileBlobs(
+      {
+        name: dataPath,
+        hasRevision: (oid, tid) => this.hasRevision(oid, tid),
+        visibleTid: () => this.state.visibleTid,
+      },
+      this.blobDir,
+      this.options.readOnly,
+    );
   }
 
   /**
@@ -305,6 +324,31 @@ export class FileStorage
     this.committer.store(oid, oldSerial, data, txn);
   }
 
+  /** {@link store} that also takes the uncommitted blob file `filename` (renamed in at finish). */
+  storeBlob(
+    oid: Oid,
+    oldSerial: Tid,
+    data: Uint8Array,
+    filename: string,
+    txn: TransactionMetaData,
+  ): void {
+    this.blobs.temporaryDirectory();
+    this.committer.store(oid, oldSerial, data, txn);
+    this.blobs.stage(oid, filename);
+  }
+
+  /** The committed blob file of revision `serial` of `oid`; POSKeyError if none. */
+  loadBlob(oid: Oid, serial: Tid): string {
+    this.checkOpen();
+    return this.blobs.load(oid, serial);
+  }
+
+  /** The directory for uncommitted blob files (inside `blobDir`). */
+  temporaryDirectory(): string {
+    this.checkOpen();
+    return this.blobs.temporaryDirectory();
+  }
+
   /** Writes a deletion of `oid` (external GC); ConflictError unless `oldSerial` is current. */
   deleteObject(oid: Oid, oldSerial: Tid, txn: TransactionMetaData): void {
     this.committer.deleteObject(oid, oldSerial, txn);
@@ -339,12 +383,17 @@ export class FileStorage
   /** Makes the transaction final; resolves with its tid once it is durable and visible. */
   async tpcFinish(txn: TransactionMetaData): Promise<Tid> {
     this.checkOpen();
+    this.committer.requireVotedFor(txn);
+    this.blobs.finish(this.committer.pendingTid);
     return this.committer.finish(txn);
   }
 
   /** Abandons the commit of `txn`; ignored for any other transaction. */
   async tpcAbort(txn: TransactionMetaData): Promise<void> {
-    if (!this.closed) this.committer.abort(txn);
+    if (!this.closed && this.committer.isCommitting(txn)) {
+      this.committer.abort(txn);
+      this.blobs.abort();
+    }
     return Promise.resolve();
   }
 
@@ -364,6 +413,7 @@ export class FileStorage
     this.state.packing = true;
     try {
       await packStorage(this.packHost(options.gc ?? this.options.packGc), t, references);
+      this.blobs.prune();
     } finally {
       this.state.packing = false;
     }
@@ -418,6 +468,7 @@ export class FileStorage
         });
       }
     } finally {
+      this.blobs.close();
       state.file.release();
       this.lock?.release();
     }
@@ -433,6 +484,17 @@ export class FileStorage
     this.committer.tpc.lock.close(
       new StorageError(`${this.name} stopped after an I/O failure`, { cause: error }),
     );
+  }
+
+  /** True when revision `tid` of `oid` is visible and holds data (for blob pruning). */
+  private hasRevision(oid: Oid, tid: Tid): boolean {
+    try {
+      this.loadSerial(oid, tid);
+      return true;
+    } catch (error) {
+      if (error instanceof POSKeyError) return false;
+      throw error;
+    }
   }
 
   private checkOpen(): void {

@@ -38,9 +38,8 @@ export interface FileStorageOptions {
   /** Whether `pack` keeps the previous file as `Data.fs.old`. Default `true`. */
   readonly packKeepOld?: boolean;
   /**
-   * Directory for blob files. Accepted and remembered (`blobDir`) so that
-   * configurations can name it already; blob support itself comes with the
-   * blob issue, and until then the storage stores no blobs.
+   * Directory for blob files (bushy layout, see `src/storage/blob/`),
+   * created when missing. Without it the storage refuses to store blobs.
    */
   readonly blobDir?: string;
 }

@@ -1,0 +1,96 @@
+/**
+ * The blob support of {@link FileStorage}: blob files in `blobDir`, one per
+ * (oid, tid) in the bushy layout of `BlobDirectory`.
+ *
+ * Commit order: the blob files are renamed into place just before the
+ * transaction is marked committed in the data file. A crash in between
+ * leaves files of a tid that never committed: no revision refers to them,
+ * readers never ask for them, and the next pack removes them.
+ *
+ * @module
+ */
+
+import { POSKeyError, StorageError } from '../../errors.js';
+import type { Oid, Tid } from '../../ids.js';
+import { oidRepr, tidRepr } from '../../ids.js';
+import { StorageBlobs } from '../blob/storage-blobs.js';
+
+/** What the blob support needs from its FileStorage. */
+export interface FileBlobsHost {
+  readonly name: string;
+  /** True when revision `tid` of `oid` exists (visible and not packed away). */
+  hasRevision(oid: Oid, tid: Tid): boolean;
+  /** The newest tid readers can see. */
+  visibleTid(): Tid;
+}
+
+/** Blob files of a FileStorage (absent when it has no `blobDir`). */
+export class FileBlobs {
+  private readonly blobs: StorageBlobs | undefined;
+
+  constructor(
+    private readonly host: FileBlobsHost,
+    blobDir: string | undefined,
+    readOnly: boolean,
+  ) {
+    this.blobs = blobDir === undefined ? undefined : new StorageBlobs({ blobDir, readOnly });
+  }
+
+  /** Takes `filename` as the new blob of `oid` in the transaction being committed. */
+  stage(oid: Oid, filename: string): void {
+    this.require('store a blob').stage(oid, filename);
+  }
+
+  /** Renames the staged files into place as revision `tid` (before the data file marks it committed). */
+  finish(tid: Tid | undefined): void {
+    if (this.blobs !== undefined && tid !== undefined) this.blobs.finish(tid);
+  }
+
+  /** Deletes the staged files. */
+  abort(): void {
+    this.blobs?.abort();
+  }
+
+  /** The committed file of revision `serial` of `oid`; POSKeyError when there is none. */
+  load(oid: Oid, serial: Tid): string {
+    const path = this.require('load a blob').find(oid, [serial]);
+    if (path === undefined || !this.host.hasRevision(oid, serial)) {
+      throw new POSKeyError(
+        oid,
+        serial,
+        `no blob file for oid ${oidRepr(oid)} at tid ${tidRepr(serial)} in storage ${this.host.name}`,
+      );
+    }
+    return path;
+  }
+
+  /** The directory for uncommitted blob files. */
+  temporaryDirectory(): string {
+    return this.require('create a blob file').directory().temporary;
+  }
+
+  /**
+   * After a pack: removes the files of revisions that no longer exist
+   * (and orphans of crashed commits), keeping files newer than what
+   * readers see (commits finishing meanwhile). Idempotent.
+   */
+  prune(): number {
+    if (this.blobs === undefined) return 0;
+    const visible = this.host.visibleTid();
+    return this.blobs.prune((oid, tid) => tid > visible || this.host.hasRevision(oid, tid));
+  }
+
+  /** Drops staged files. */
+  close(): void {
+    this.blobs?.close();
+  }
+
+  private require(operation: string): StorageBlobs {
+    if (this.blobs === undefined) {
+      throw new StorageError(
+        `cannot ${operation}: storage ${this.host.name} has no blob directory (open it with the blobDir option)`,
+      );
+    }
+    return this.blobs;
+  }
+}
