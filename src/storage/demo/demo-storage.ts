@@ -45,12 +45,14 @@ import { MAX_TID, ZERO_TID, oidRepr, tidRepr } from '../../ids.js';
 import type { Oid, Tid } from '../../ids.js';
 import { newTid } from '../../timestamp.js';
 import {
+  isBlobStorage,
   isDeletingStorage,
   isIteratorStorage,
   isRecordIteratorStorage,
   isRestoreStorage,
 } from '../interfaces.js';
 import type {
+  BlobStorage,
   DataRecord,
   DeletingStorage,
   HistoryEntry,
@@ -99,7 +101,7 @@ type CurrentRecord = { oid: Oid; serial: Tid; data: Uint8Array };
  * ```
  */
 export class DemoStorage
-  implements IteratorStorage, RestoreStorage, DeletingStorage, RecordIteratorStorage
+  implements IteratorStorage, RestoreStorage, DeletingStorage, RecordIteratorStorage, BlobStorage
 {
   /** The storage's name (the `name` option or one made from its storages' names). */
   readonly name: string;
@@ -302,9 +304,71 @@ export class DemoStorage
 
   /** Stores in the changes, checking `oldSerial` against the base for objects only the base has. */
   store(oid: Oid, oldSerial: Tid, data: Uint8Array, txn: TransactionMetaData): void {
+    this.storeInto(oid, oldSerial, data, txn, (serial, stored) =>
+      this.changes.store(oid, serial, stored, txn),
+    );
+  }
+
+  /**
+   * {@link store} that hands the uncommitted blob file to `changes` (which
+   * must support blobs; the default MappingStorage does, in a temporary
+   * directory).
+   */
+  storeBlob(
+    oid: Oid,
+    oldSerial: Tid,
+    data: Uint8Array,
+    filename: string,
+    txn: TransactionMetaData,
+  ): void {
+    const changes = this.blobChanges('store a blob');
+    this.storeInto(oid, oldSerial, data, txn, (serial, stored) =>
+      changes.storeBlob(oid, serial, stored, filename, txn),
+    );
+  }
+
+  /** The blob file of revision `serial`: from `changes`, else from a blob-capable base. */
+  loadBlob(oid: Oid, serial: Tid): string {
+    if (this.changesHas(oid) && isBlobStorage(this.changes)) {
+      try {
+        return this.changes.loadBlob(oid, serial);
+      } catch (error) {
+        if (!(error instanceof POSKeyError)) throw error;
+      }
+    }
+    if (isBlobStorage(this.base)) return this.base.loadBlob(oid, serial);
+    throw new POSKeyError(
+      oid,
+      serial,
+      `no blob file for oid ${oidRepr(oid)} at tid ${tidRepr(serial)} in ${this.name}`,
+    );
+  }
+
+  /** The temporary directory of `changes`. */
+  temporaryDirectory(): string {
+    return this.blobChanges('create a blob file').temporaryDirectory();
+  }
+
+  private blobChanges(operation: string): BlobStorage {
+    if (!isBlobStorage(this.changes)) {
+      throw new Unsupported(
+        `cannot ${operation}: the changes storage ${this.changes.name} of ${this.name} does not support blobs`,
+      );
+    }
+    return this.changes;
+  }
+
+  /** The conflict handling of {@link store}; `write` stores into `changes` with the serial to pass. */
+  private storeInto(
+    oid: Oid,
+    oldSerial: Tid,
+    data: Uint8Array,
+    txn: TransactionMetaData,
+    write: (serial: Tid, stored: Uint8Array) => void,
+  ): void {
     const pending = this.pendingFor(txn, 'store');
     if (this.changesHas(oid)) {
-      this.changes.store(oid, oldSerial, data, txn);
+      write(oldSerial, data);
       return;
     }
     const base = this.base.loadAt(oid, MAX_TID);
@@ -321,7 +385,7 @@ export class DemoStorage
       });
       pending.resolved.push(oid);
     }
-    this.changes.store(oid, ZERO_TID, stored, txn);
+    write(ZERO_TID, stored);
   }
 
   /** ReadConflictError unless `serial` is current in the merged view. */
