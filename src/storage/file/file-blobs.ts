@@ -20,8 +20,12 @@ export interface FileBlobsHost {
   readonly name: string;
   /** True when revision `tid` of `oid` exists (visible and not packed away). */
   hasRevision(oid: Oid, tid: Tid): boolean;
-  /** The newest tid readers can see. */
-  visibleTid(): Tid;
+  /**
+   * The tid above which blob files may belong to a commit still finishing
+   * (the visible tid while one is in progress), or `undefined` when no
+   * commit is in progress.
+   */
+  finishingAbove(): Tid | undefined;
 }
 
 /** Blob files of a FileStorage (absent when it has no `blobDir`). */
@@ -71,13 +75,15 @@ export class FileBlobs {
 
   /**
    * After a pack: removes the files of revisions that no longer exist
-   * (and orphans of crashed commits), keeping files newer than what
-   * readers see (commits finishing meanwhile). Idempotent.
+   * (and orphans of crashed commits), keeping the files of a commit still
+   * finishing meanwhile. Idempotent.
    */
   prune(): number {
     if (this.blobs === undefined) return 0;
-    const visible = this.host.visibleTid();
-    return this.blobs.prune((oid, tid) => tid > visible || this.host.hasRevision(oid, tid));
+    const above = this.host.finishingAbove();
+    return this.blobs.prune(
+      (oid, tid) => (above !== undefined && tid > above) || this.host.hasRevision(oid, tid),
+    );
   }
 
   /** Drops staged files. */

@@ -137,7 +137,10 @@ export class FileStorage
       {
         name: dataPath,
         hasRevision: (oid, tid) => this.hasRevision(oid, tid),
-        visibleTid: () => this.state.visibleTid,
+        finishingAbove: () =>
+          this.committer.pendingTid !== undefined || this.state.finishedTid > this.state.visibleTid
+            ? this.state.visibleTid
+            : undefined,
       },
       this.blobDir,
       this.options.readOnly,
