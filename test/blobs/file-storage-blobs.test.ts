@@ -130,3 +130,20 @@ describe('FileStorage blobs', () => {
     );
   });
 });
+
+describe('FileStorage blob undo', () => {
+  it('undo restores the previous blob data', async () => {
+    await withDB(scratchDir(), async (db, open) => {
+      const { conn, tm } = open();
+      const blob = new Blob('first');
+      conn.root.blob = blob;
+      await tm.commit();
+      await blob.write('second');
+      await tm.commit();
+      db.undo(db.undoLog(0, 1)[0]!.id, tm.get());
+      await tm.commit();
+      expect(db.history(blob, 10)).toHaveLength(3);
+      expect((await blob.read()).toString()).toBe('first');
+    });
+  });
+});

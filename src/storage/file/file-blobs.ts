@@ -10,6 +10,9 @@
  * @module
  */
 
+import { randomBytes } from 'node:crypto';
+import { constants, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { POSKeyError, StorageError } from '../../errors.js';
 import type { Oid, Tid } from '../../ids.js';
 import { oidRepr, tidRepr } from '../../ids.js';
@@ -48,6 +51,22 @@ export class FileBlobs {
   /** Renames the staged files into place as revision `tid` (before the data file marks it committed). */
   finish(tid: Tid | undefined): void {
     if (this.blobs !== undefined && tid !== undefined) this.blobs.finish(tid);
+  }
+
+  /**
+   * An undo in the transaction being committed gives `oid` back its
+   * revision `serial`: stages a copy of that revision's blob file, if it
+   * has one (a reflink where the file system allows).
+   */
+  stageUndo(oid: Oid, serial: Tid): void {
+    const source = this.blobs?.find(oid, [serial]);
+    if (this.blobs === undefined || source === undefined) return;
+    const copy = join(
+      this.blobs.directory().temporary,
+      `undo-${process.pid}-${randomBytes(8).toString('hex')}.tmp`,
+    );
+    copyFileSync(source, copy, constants.COPYFILE_FICLONE);
+    this.blobs.stage(oid, copy);
   }
 
   /** Deletes the staged files. */

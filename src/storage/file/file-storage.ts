@@ -63,6 +63,7 @@ import { syncReadOnly } from './read-only-sync.js';
 import { dataOf, findRevision, findSerial } from './record-reader.js';
 import type { StorageState } from './storage-state.js';
 import { undoLogEntries } from './undo-log.js';
+import { parseUndoId } from './undo.js';
 
 /**
  * The FileStorage; see the module comment. Implements every storage
@@ -375,7 +376,15 @@ export class FileStorage
 
   /** Undoes transaction `id` inside the commit of `txn` (see `undo.ts`); resolves with the oids. */
   async undo(id: string, txn: TransactionMetaData): Promise<Oid[]> {
-    return Promise.resolve(this.committer.undo(id, txn));
+    const oids = this.committer.undo(id, txn);
+    if (this.blobDir !== undefined) {
+      const undone = parseUndoId(id);
+      for (const oid of oids) {
+        const previous = this.revisionBefore(oid, undone);
+        if (previous !== undefined) this.blobs.stageUndo(oid, previous);
+      }
+    }
+    return Promise.resolve(oids);
   }
 
   /** Writes the transaction with the checkpoint status; resolves with the oids conflict resolution changed. */
@@ -487,6 +496,16 @@ export class FileStorage
     this.committer.tpc.lock.close(
       new StorageError(`${this.name} stopped after an I/O failure`, { cause: error }),
     );
+  }
+
+  /** The serial of the revision of `oid` before `tid`, if it holds data. */
+  private revisionBefore(oid: Oid, tid: Tid): Tid | undefined {
+    try {
+      return this.loadBefore(oid, tid)?.serial;
+    } catch (error) {
+      if (error instanceof POSKeyError) return undefined;
+      throw error;
+    }
   }
 
   /** True when revision `tid` of `oid` is visible and holds data (for blob pruning). */
