@@ -6,6 +6,13 @@ import { PersistentList, PersistentMapping } from '../../src/persistent/index.js
 import { TransactionManager } from '../../src/transaction/index.js';
 import { Account, Node, Point, Stray } from './fixtures.js';
 
+/** An in-memory database with one connection on its own transaction manager. */
+function openDatabase() {
+  const db = new DB(null);
+  const tm = new TransactionManager();
+  return { db, tm, conn: db.open({ transactionManager: tm }) };
+}
+
 describe('the connection pool', () => {
   it('reuses a closed connection, keeping its cache', async () => {
     const db = new DB(null);
@@ -22,9 +29,7 @@ describe('the connection pool', () => {
   });
 
   it('refuses to close a connection with uncommitted changes', async () => {
-    const db = new DB(null);
-    const tm = new TransactionManager();
-    const conn = db.open({ transactionManager: tm });
+    const { db, tm, conn } = openDatabase();
     conn.root.x = 1;
     expect(() => conn.close()).toThrow(ConnectionStateError);
     await tm.abort();
@@ -74,9 +79,7 @@ describe('db.transaction()', () => {
 
 describe('connection.get() and add()', () => {
   it('get(oid) returns the object, and POSKeyError for an unknown oid', async () => {
-    const db = new DB(null);
-    const tm = new TransactionManager();
-    const conn = db.open({ transactionManager: tm });
+    const { db, tm, conn } = openDatabase();
     const account = new Account();
     conn.add(account);
     await tm.commit();
@@ -90,9 +93,7 @@ describe('connection.get() and add()', () => {
 
 describe('changes during a commit', () => {
   it('are refused with ConnectionStateError instead of being lost', async () => {
-    const db = new DB(null);
-    const tm = new TransactionManager();
-    const conn = db.open({ transactionManager: tm });
+    const { db, tm, conn } = openDatabase();
     conn.root.a = new Account();
     conn.root.b = new Account();
     await tm.commit();
@@ -114,9 +115,7 @@ describe('changes during a commit', () => {
 
 describe('older revisions and prefetch', () => {
   it('oldstate(obj, tid) returns the state an object had in an earlier revision', async () => {
-    const db = new DB(null);
-    const tm = new TransactionManager();
-    const conn = db.open({ transactionManager: tm });
+    const { db, tm, conn } = openDatabase();
     const account = new Account();
     conn.root.account = account;
     await tm.commit();
@@ -130,9 +129,7 @@ describe('older revisions and prefetch', () => {
   });
 
   it('prefetch accepts oids, objects and lists of them, and resolves', async () => {
-    const db = new DB(null);
-    const tm = new TransactionManager();
-    const conn = db.open({ transactionManager: tm });
+    const { db, tm, conn } = openDatabase();
     conn.root.a = new Account();
     await tm.commit();
     await expect(conn.prefetch(0, conn.root.a as Account, [0])).resolves.toBeUndefined();
@@ -142,9 +139,7 @@ describe('older revisions and prefetch', () => {
 
 describe('storing values', () => {
   it('refuses an unregistered persistent class at commit, naming it', async () => {
-    const db = new DB(null);
-    const tm = new TransactionManager();
-    const conn = db.open({ transactionManager: tm });
+    const { db, tm, conn } = openDatabase();
     conn.root.stray = new Stray();
     await expect(tm.commit()).rejects.toThrow(UnstorableValueError);
     await tm.abort();
@@ -152,9 +147,7 @@ describe('storing values', () => {
   });
 
   it('refuses functions at commit, naming the attribute path', async () => {
-    const db = new DB(null);
-    const tm = new TransactionManager();
-    const conn = db.open({ transactionManager: tm });
+    const { db, tm, conn } = openDatabase();
     conn.root.config = { nested: { callback: () => 1 } };
     await expect(tm.commit()).rejects.toThrow(/callback/);
     await tm.abort();
@@ -162,9 +155,7 @@ describe('storing values', () => {
   });
 
   it('round-trips plain values, registered value classes and nested persistent objects', async () => {
-    const db = new DB(null);
-    const tm = new TransactionManager();
-    const conn = db.open({ transactionManager: tm });
+    const { db, tm, conn } = openDatabase();
     const node = new Node(1);
     node.children.push(new Node(2));
     conn.root.data = {
@@ -252,9 +243,7 @@ describe('cache statistics and limits', () => {
   });
 
   it('reports cacheSize, cacheDetail and cacheDetailSize, and cacheMinimize ghosts everything unchanged', async () => {
-    const db = new DB(null);
-    const tm = new TransactionManager();
-    const conn = db.open({ transactionManager: tm });
+    const { db, tm, conn } = openDatabase();
     conn.root.a = new Account();
     conn.root.b = new Account();
     await tm.commit();
