@@ -140,7 +140,13 @@ function loadIndex(
   const result: ScanResult = scanTransactions(
     file,
     { index, deleted },
-    { from, lastTid: saved?.lastTid ?? ZERO_TID, stop: options.stop, size },
+    {
+      from,
+      lastTid: saved?.lastTid ?? ZERO_TID,
+      stop: options.stop,
+      size,
+      concurrentWriter: options.readOnly,
+    },
   );
   let tailBytes = 0;
   if (result.stoppedBy.kind === 'tail') {

@@ -49,7 +49,7 @@ export function syncReadOnly(
       deleted: state.deleted,
       onTransaction: (tid, oids) => state.db?.invalidate(tid, [...oids]),
     },
-    { from: state.end, lastTid: state.lastTid },
+    { from: state.end, lastTid: state.lastTid, concurrentWriter: true },
   );
   return { ...state, end: result.end, lastTid: result.lastTid };
 }

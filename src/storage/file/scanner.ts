@@ -81,6 +81,13 @@ export interface ScanOptions {
   readonly stop?: Tid | undefined;
   /** Size of the file to scan (default: its current size). */
   readonly size?: number;
+  /**
+   * True when another process may be appending (a read-only storage): a
+   * committed transaction that reaches past `size` is then a *tail* if the
+   * file has grown since `size` was taken (the writer finished it after our
+   * look at the size), and damage only if the file really ends short.
+   */
+  readonly concurrentWriter?: boolean;
 }
 
 /** Checks the 4-byte magic; throws CorruptedDataError if it is not `FS30`. */
@@ -108,6 +115,7 @@ export function scanTransactions(
     size,
     index: target.index,
     stop: options.stop,
+    concurrentWriter: options.concurrentWriter === true,
     oids: [],
     positions: [],
   };
@@ -132,6 +140,7 @@ interface TransactionReader {
   readonly size: number;
   readonly index: OidIndex;
   readonly stop: Tid | undefined;
+  readonly concurrentWriter: boolean;
   /** The records of the transaction just read: oids and positions (negative: a deletion). */
   readonly oids: Oid[];
   readonly positions: number[];
@@ -178,6 +187,12 @@ function readTransaction(
   }
   const tend = pos + length;
   if (tend + TRANSACTION_TRAILER_BYTES > size) {
+    if (reader.concurrentWriter && file.size() >= tend + TRANSACTION_TRAILER_BYTES) {
+      return {
+        kind: 'tail',
+        reason: 'a transaction another process finished after the scan began',
+      };
+    }
     throw fail(
       `the file is cut short: the committed transaction needs ${length + TRANSACTION_TRAILER_BYTES} bytes ` +
         `but the file ends after ${size - pos}; recoverFileStorage() keeps every intact transaction`,

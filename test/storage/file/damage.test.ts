@@ -21,6 +21,9 @@ import {
   recoverFileStorage,
 } from '../../../src/storage/file/index.js';
 import type { CheckFindingKind } from '../../../src/storage/file/index.js';
+import { DataFile } from '../../../src/storage/file/data-file.js';
+import { OidIndex } from '../../../src/storage/file/oid-index.js';
+import { scanTransactions } from '../../../src/storage/file/scanner.js';
 import { commit, record, valueAt } from '../conformance-support.js';
 import { useTempDataPaths } from './temp-files.js';
 
@@ -185,6 +188,31 @@ describe('FileStorage damaged files', () => {
       await recovered.close();
     },
   );
+
+  it('a reader racing a writer: a committed transaction past the size it looked at is a tail once the file has grown, damage otherwise', async () => {
+    // A read-only storage takes the file size, then reads headers; a writer
+    // in another process may finish a transaction in between, so the header
+    // says "committed" although the size taken earlier cuts it short.
+    const { bytes, transactions } = await sample();
+    const last = transactions.at(-1)!;
+    const path = writeVariant(bytes);
+    const file = DataFile.open(path, 'read');
+    try {
+      const scanFromStart = (concurrentWriter: boolean) =>
+        scanTransactions(
+          file,
+          { index: new OidIndex(), deleted: new OidIndex() },
+          { from: 4, lastTid: ZERO_TID, size: last.pos + 40, concurrentWriter },
+        );
+      const result = scanFromStart(true);
+      expect(result.stoppedBy.kind).toBe('tail');
+      expect(result.end).toBe(last.pos);
+      expect(result.lastTid).toBe(transactions.at(-2)!.tid);
+      expect(() => scanFromStart(false)).toThrow(/cut short/);
+    } finally {
+      file.release();
+    }
+  });
 
   it('a file that is not a FileStorage is refused on open with the offset 0', () => {
     const path = writeVariant(Buffer.from('PK\x03\x04 not a database'));
