@@ -14,7 +14,10 @@
  * - anything else that does not check out (a committed transaction cut
  *   short, a bad length, a tid that does not increase, a checkpoint status
  *   in the middle, a record outside its transaction): damage, reported as a
- *   {@link CorruptedDataError} naming the file and offset.
+ *   {@link CorruptedDataError} naming the file and offset;
+ * - with `concurrentWriter` (read-only storages), a committed transaction
+ *   reaching past the size the scan started from is a tail when the file has
+ *   grown meanwhile: the writer finished it after the size was taken.
  *
  * @module
  */
