@@ -617,6 +617,10 @@ export class Connection<R extends object = UntypedRoot>
       this.snapshot = this.historicalAt;
       return;
     }
+    // The tid first: a network storage may deliver the invalidations it has
+    // received (synchronously, into this.invalidations) while answering.
+    // Everything delivered then has a tid <= snapshot and is applied below.
+    const snapshot = this.storage.lastTransaction();
     if (this.invalidateEverything) {
       this.cache.invalidateAll();
       this.invalidateEverything = false;
@@ -627,7 +631,7 @@ export class Connection<R extends object = UntypedRoot>
       }
     }
     this.invalidations.clear();
-    this.snapshot = this.storage.lastTransaction();
+    this.snapshot = snapshot;
     this.cache.gc();
   }
 
