@@ -305,3 +305,37 @@ export class CorruptedDataError extends POSError {
 
 /** Is returned when a pooled connection cannot be had in time. */
 export class PoolTimeoutError extends ZODBError {}
+
+// ---------------------------------------------------------------------------
+// Client-server errors (ZEO's ClientDisconnected and friends)
+
+/**
+ * Is returned by a client storage that has no connection to its server: the
+ * server is down or unreachable and did not come back within the client's
+ * wait timeout. Retryable once the server is back.
+ */
+export class ClientDisconnectedError extends TransientError {
+  /** The server address the client was trying (e.g. `"localhost:8100"`, a socket path). */
+  readonly address: string | undefined;
+  constructor(message: string, address?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.address = address;
+  }
+}
+
+/**
+ * Is returned when a peer breaks the wire protocol: a malformed or oversized
+ * frame, an unknown message or method, a call out of order. The connection
+ * that carried it is closed; other clients are not affected.
+ */
+export class ProtocolError extends StorageError {
+  /** The peer's address, when known. */
+  readonly peer: string | undefined;
+  constructor(message: string, peer?: string) {
+    super(peer === undefined ? message : `${message} (peer ${peer})`);
+    this.peer = peer;
+  }
+}
+
+/** Is returned when a storage server refuses a client's credentials (token, user or password). */
+export class AuthenticationError extends StorageError {}
