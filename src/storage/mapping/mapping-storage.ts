@@ -29,6 +29,7 @@ import { MAX_OID, ZERO_TID, oidRepr, tidRepr } from '../../ids.js';
 import type { Oid, Tid } from '../../ids.js';
 import { TimeStamp, newTid } from '../../timestamp.js';
 import type {
+  BlobRestoreStorage,
   BlobStorage,
   DataRecord,
   DeletingStorage,
@@ -51,9 +52,8 @@ import { TpcState } from '../tpc-state.js';
 import { sliceUndoLog, undoSpecificationFilter } from '../undo-log-slice.js';
 import { packTables } from './mapping-pack.js';
 import { planUndo } from './mapping-undo.js';
-import type { PendingRecord } from './mapping-undo.js';
 import { dataBytes, indexAtOrAfter, indexAtOrBefore, indexOfTid } from './revisions.js';
-import type { CommittedMeta, CommittedTransaction, Revision } from './revisions.js';
+import type { CommittedTransaction, Revision } from './revisions.js';
 
 /** Options of {@link MappingStorage}. */
 export interface MappingStorageOptions {
@@ -68,9 +68,38 @@ export interface MappingStorageOptions {
 /** The transaction being committed. */
 interface PendingCommit {
   readonly tid: Tid;
-  readonly records: Map<Oid, PendingRecord>;
+  /**
+   * The metadata its revisions share; filled in from the transaction at
+   * finish (made at begin so each store can build its final revision).
+   */
+  readonly meta: {
+    tid: Tid;
+    user: string;
+    description: string;
+    extension: Record<string, unknown>;
+  };
+  /** The revisions to commit, built at store time (a store of the same oid replaces one). */
+  readonly records: Map<Oid, Revision>;
   /** Oids whose stores were changed by conflict resolution. */
   readonly resolved: Oid[];
+}
+
+/** The revision `pending` will commit for `oid`. */
+function pendingRevision(
+  pending: PendingCommit,
+  oid: Oid,
+  data: Uint8Array | null,
+  dataTxn: Tid | undefined,
+): Revision {
+  return { oid, tid: pending.tid, serial: pending.tid, data, dataTxn, meta: pending.meta };
+}
+
+/** A copy of a transaction's extension, without the cost of a clone when it is empty. */
+function copyExtension(extension: Record<string, unknown>): Record<string, unknown> {
+  for (const key in extension) {
+    if (Object.hasOwn(extension, key)) return structuredClone(extension);
+  }
+  return {};
 }
 
 /**
@@ -94,7 +123,8 @@ export class MappingStorage
     RestoreStorage,
     DeletingStorage,
     RecordIteratorStorage,
-    BlobStorage
+    BlobStorage,
+    BlobRestoreStorage
 {
   /** The storage's name (the `name` option). */
   readonly name: string;
@@ -265,7 +295,13 @@ export class MappingStorage
           `${tidRepr(this.lastTid)} of storage ${this.name}`,
       );
     }
-    this.pending = { tid: tid ?? newTid(this.lastTid), records: new Map(), resolved: [] };
+    const pendingTid = tid ?? newTid(this.lastTid);
+    this.pending = {
+      tid: pendingTid,
+      meta: { tid: pendingTid, user: '', description: '', extension: {} },
+      records: new Map(),
+      resolved: [],
+    };
   }
 
   /** Stores `data`; a stale `oldSerial` is resolved through the database or is a ConflictError, here. */
@@ -286,7 +322,7 @@ export class MappingStorage
       pending.resolved.push(oid);
     }
     this.bumpOid(oid);
-    pending.records.set(oid, { data: stored, dataTxn: undefined });
+    pending.records.set(oid, pendingRevision(pending, oid, stored, undefined));
   }
 
   /** {@link store} that also takes the uncommitted blob file `filename` (moved in at finish). */
@@ -344,7 +380,7 @@ export class MappingStorage
         reason: 'cannot delete a changed object',
       });
     }
-    pending.records.set(oid, { data: null, dataTxn: undefined });
+    pending.records.set(oid, pendingRevision(pending, oid, null, undefined));
   }
 
   /** Writes a revision with the transaction's given tid (`serial`), without conflict checks. */
@@ -363,7 +399,20 @@ export class MappingStorage
       );
     }
     this.bumpOid(oid);
-    pending.records.set(oid, { data, dataTxn: prevTxn });
+    pending.records.set(oid, pendingRevision(pending, oid, data, prevTxn));
+  }
+
+  /** {@link restore} that also takes the uncommitted blob file `filename` (moved in at finish). */
+  restoreBlob(
+    oid: Oid,
+    serial: Tid,
+    data: Uint8Array,
+    filename: string,
+    prevTxn: Tid | undefined,
+    txn: TransactionMetaData,
+  ): void {
+    this.restore(oid, serial, data, prevTxn, txn);
+    this.blobs.stage(oid, filename);
   }
 
   /** Writes the records undoing transaction `id` (see `mapping-undo.ts`); resolves with their oids. */
@@ -375,7 +424,9 @@ export class MappingStorage
       pending: pending.records,
       db: this.db,
     });
-    for (const [oid, record] of planned) pending.records.set(oid, record);
+    for (const [oid, record] of planned) {
+      pending.records.set(oid, pendingRevision(pending, oid, record.data, record.dataTxn));
+    }
     return [...planned.keys()];
   }
 
@@ -383,7 +434,7 @@ export class MappingStorage
   async tpcVote(txn: TransactionMetaData): Promise<Oid[]> {
     const pending = this.pendingFor(txn, 'tpcVote');
     this.tpc.markVoted(txn);
-    return [...new Set(pending.resolved)];
+    return pending.resolved.length === 0 ? [] : [...new Set(pending.resolved)];
   }
 
   /** Commits, calls `db.invalidate` in the same step, releases the lock; resolves with the tid. */
@@ -392,10 +443,10 @@ export class MappingStorage
     const { tid } = pending;
     assert(tid > this.lastTid, 'tids must strictly increase');
     this.blobs.finish(tid);
-    this.commit(pending, txn);
+    const oids = this.commit(pending, txn);
     this.pending = undefined;
     try {
-      this.db?.invalidate(tid, [...pending.records.keys()]);
+      this.db?.invalidate(tid, oids);
     } finally {
       this.tpc.end();
     }
@@ -523,34 +574,43 @@ export class MappingStorage
     }
   }
 
-  /** Makes `pending` committed: the transaction, its revisions and the counters. */
-  private commit(pending: PendingCommit, txn: TransactionMetaData): void {
-    const meta: CommittedMeta = {
-      tid: pending.tid,
-      user: txn.user,
-      description: txn.description,
-      extension: structuredClone(txn.extension),
-    };
+  /**
+   * Makes `pending` committed: the transaction, its revisions and the
+   * counters. Returns the oids it wrote, in store order.
+   */
+  private commit(pending: PendingCommit, txn: TransactionMetaData): Oid[] {
+    const { meta } = pending;
+    meta.user = txn.user;
+    meta.description = txn.description;
+    meta.extension = copyExtension(txn.extension);
     const records: Revision[] = [];
-    for (const [oid, { data, dataTxn }] of pending.records) {
-      const revision: Revision = {
-        oid,
-        tid: pending.tid,
-        serial: pending.tid,
-        data,
-        dataTxn,
-        meta,
-      };
+    const oids: Oid[] = [];
+    let live = 0;
+    let bytes = 0;
+    for (const revision of pending.records.values()) {
       records.push(revision);
-      let list = this.revisions.get(oid);
-      if (list === undefined) this.revisions.set(oid, (list = []));
-      const wasLive = (list.at(-1)?.data ?? null) !== null;
+      oids.push(revision.oid);
+      let list = this.revisions.get(revision.oid);
+      if (list === undefined) this.revisions.set(revision.oid, (list = []));
+      else if ((list[list.length - 1]?.data ?? null) !== null) live--;
       list.push(revision);
-      this.liveObjects += (data !== null ? 1 : 0) - (wasLive ? 1 : 0);
-      this.sizeBytes += data?.length ?? 0;
+      if (revision.data !== null) {
+        live++;
+        bytes += revision.data.length;
+      }
     }
-    this.transactions.push({ ...meta, status: ' ', records });
+    this.liveObjects += live;
+    this.sizeBytes += bytes;
+    this.transactions.push({
+      tid: meta.tid,
+      user: meta.user,
+      description: meta.description,
+      extension: meta.extension,
+      status: ' ',
+      records,
+    });
     this.lastTid = pending.tid;
+    return oids;
   }
 
   /** Removes the blob files of revisions that pack removed (kept: files a revision uses). */
