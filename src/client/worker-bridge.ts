@@ -1,0 +1,250 @@
+/**
+ * The main-thread end of the synchronous bridge (DESIGN.md, "Reads are
+ * synchronous"): starts the network worker, sends it requests, and either
+ * blocks in `Atomics.wait` until the reply is on the sync port or returns a
+ * promise settled from the async port.
+ *
+ * Async-port messages are handled in the order the worker posted them,
+ * whether they arrive through the event loop or through {@link drain}
+ * (which reads them synchronously with `receiveMessageOnPort`).
+ *
+ * @internal
+ * @module
+ */
+
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { ClientDisconnectedError, ProtocolError } from '../errors.js';
+import { decodeMessage } from '../protocol/codec.js';
+import { readEnvelope } from '../protocol/envelope.js';
+import { errorFromWire } from '../protocol/wire-errors.js';
+import { workerScript } from '../protocol/worker-url.js';
+import {
+  SIGNAL_DEAD,
+  SIGNAL_REPLIES,
+  SIGNAL_SLOTS,
+  type AsyncMessage,
+  type ReplyMessage,
+  type ToWorker,
+  type WireErrorValue,
+  type WorkerConfig,
+} from './bridge-messages.js';
+
+/** How long one `Atomics.wait` sleeps before re-checking that the worker is alive, in milliseconds. */
+const WAIT_SLICE_MS = 1000;
+/** How long `close()` waits for the worker to close its socket, in milliseconds. */
+const CLOSE_WAIT_MS = 2000;
+
+/** What the bridge hands to its owner: notifications and connection events. */
+export type EventHandler = (message: AsyncMessage) => void;
+
+/** Turns a wire error into the error to throw. */
+export type ErrorDecoder = (error: WireErrorValue) => Error;
+
+/** An outstanding asynchronous request. */
+interface Pending {
+  /** Runs synchronously when the reply is handled; its value settles the promise. */
+  readonly onResult: (result: unknown) => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** Options of {@link WorkerBridge.request}. */
+export interface RequestOptions {
+  readonly txnId?: number;
+  /** Applied to the result inside the async-port handler, in stream order. */
+  readonly onResult?: (result: unknown) => unknown;
+}
+
+type ConfigWithoutChannels = Omit<WorkerConfig, 'signal' | 'syncPort' | 'asyncPort'>;
+
+/** The main-thread side of a client storage's worker. */
+export class WorkerBridge {
+  private readonly worker: Worker;
+  private readonly syncPort: MessagePort;
+  private readonly asyncPort: MessagePort;
+  private readonly signal: Int32Array;
+  private readonly pending = new Map<number, Pending>();
+  private consumedReplies = 0;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    config: ConfigWithoutChannels,
+    private readonly onEvent: EventHandler,
+    private readonly decodeError: ErrorDecoder,
+  ) {
+    const sync = new MessageChannel();
+    const events = new MessageChannel();
+    const signal = new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+    this.signal = new Int32Array(signal);
+    this.syncPort = sync.port1;
+    this.asyncPort = events.port1;
+    const entry = workerScript(import.meta.url, 'client-worker');
+    const workerData: WorkerConfig = {
+      ...config,
+      signal,
+      syncPort: sync.port2,
+      asyncPort: events.port2,
+    };
+    this.worker = new Worker(entry.url, {
+      workerData,
+      transferList: [sync.port2, events.port2],
+      execArgv: entry.execArgv,
+    });
+    this.worker.unref();
+    this.worker.on('error', () => {
+      Atomics.store(this.signal, SIGNAL_DEAD, 1);
+    });
+    this.asyncPort.on('message', (message: AsyncMessage) => this.dispatch(message));
+    this.asyncPort.unref();
+  }
+
+  /**
+   * Sends `message` (with a fresh id and `reply: 'sync'`) and blocks until
+   * the worker replies; returns the result or throws the decoded error.
+   */
+  call(build: (id: number) => ToWorker): unknown {
+    this.checkOpen();
+    const id = this.nextId++;
+    this.worker.postMessage(build(id));
+    return this.unwrap(this.waitForSyncReply(id));
+  }
+
+  /** A synchronous request of `method`. */
+  callMethod(method: string, args: readonly unknown[]): unknown {
+    return this.call((id) => ({ kind: 'request', id, method, args, reply: 'sync' }));
+  }
+
+  /** An asynchronous request of `method`; settles from the async port. */
+  request(
+    method: string,
+    args: readonly unknown[],
+    options: RequestOptions = {},
+  ): Promise<unknown> {
+    return this.post(
+      (id) =>
+        options.txnId === undefined
+          ? { kind: 'request', id, method, args, reply: 'async' }
+          : { kind: 'request', id, method, args, reply: 'async', txnId: options.txnId },
+      options.onResult,
+    );
+  }
+
+  /** Sends a message that expects an async reply (`awaitConnection`, `fetchBlob`, requests). */
+  post(
+    build: (id: number) => ToWorker,
+    onResult: (result: unknown) => unknown = (r) => r,
+  ): Promise<unknown> {
+    if (this.closed) return Promise.reject(this.closedError());
+    const id = this.nextId++;
+    const promise = new Promise<unknown>((resolve, reject) => {
+      this.pending.set(id, { onResult, resolve, reject });
+    });
+    if (this.pending.size === 1) this.asyncPort.ref();
+    this.worker.postMessage(build(id));
+    return promise;
+  }
+
+  /** Sends a message that has no reply (notifications, `sendBlob`). */
+  send(message: ToWorker): void {
+    this.checkOpen();
+    this.worker.postMessage(message);
+  }
+
+  /** Handles, synchronously and in order, every async-port message already posted. */
+  drain(): void {
+    for (;;) {
+      const received = receiveMessageOnPort(this.asyncPort);
+      if (received === undefined) return;
+      this.dispatch(received.message as AsyncMessage);
+    }
+  }
+
+  /** Closes the worker's connection and stops the worker; idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const closing = this.post(() => ({ kind: 'close' }));
+    this.closed = true;
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref());
+    await Promise.race([closing.catch(() => undefined), timer]);
+    this.drain();
+    await this.worker.terminate();
+    this.asyncPort.close();
+    this.syncPort.close();
+    for (const [id, pending] of this.pending) {
+      this.pending.delete(id);
+      pending.reject(this.closedError());
+    }
+  }
+
+  private dispatch(message: AsyncMessage): void {
+    if (message.kind === 'closed') {
+      this.settleAll();
+      return;
+    }
+    if (message.kind !== 'reply') {
+      this.onEvent(message);
+      return;
+    }
+    this.settle(message);
+  }
+
+  private settle(message: ReplyMessage): void {
+    const pending = this.pending.get(message.id);
+    if (pending === undefined) return;
+    this.pending.delete(message.id);
+    if (this.pending.size === 0) this.asyncPort.unref();
+    try {
+      pending.resolve(pending.onResult(this.unwrap(message)));
+    } catch (error) {
+      pending.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** The result a reply carries, or throws the error it carries. */
+  private unwrap(reply: ReplyMessage): unknown {
+    if (reply.error !== undefined) throw this.decodeError(reply.error);
+    if (reply.payload === undefined) return reply.result;
+    const envelope = readEnvelope(decodeMessage(reply.payload));
+    if (envelope.kind === 1) return envelope.result;
+    if (envelope.kind === 2) throw errorFromWire(envelope.error);
+    throw new ProtocolError(`a reply frame of kind ${envelope.kind} is not a reply`);
+  }
+
+  private settleAll(): void {
+    for (const [id, pending] of this.pending) {
+      this.pending.delete(id);
+      pending.resolve(null);
+    }
+    this.asyncPort.unref();
+  }
+
+  private waitForSyncReply(id: number): ReplyMessage {
+    for (;;) {
+      const received = receiveMessageOnPort(this.syncPort);
+      if (received !== undefined) {
+        this.consumedReplies = (this.consumedReplies + 1) | 0;
+        const reply = received.message as ReplyMessage;
+        if (reply.id === id) return reply;
+        continue; // a late reply to an earlier request that gave up
+      }
+      if (Atomics.load(this.signal, SIGNAL_DEAD) !== 0) {
+        throw new ClientDisconnectedError('the client storage worker thread failed');
+      }
+      const posted = Atomics.load(this.signal, SIGNAL_REPLIES);
+      // Posted but not visible yet on the port: sleep a little and look again.
+      // Otherwise sleep until the worker notifies (re-checking liveness).
+      if (posted !== this.consumedReplies) Atomics.wait(this.signal, SIGNAL_REPLIES, posted, 1);
+      else Atomics.wait(this.signal, SIGNAL_REPLIES, posted, WAIT_SLICE_MS);
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw this.closedError();
+  }
+
+  private closedError(): Error {
+    return new ClientDisconnectedError('the client storage is closed');
+  }
+}
