@@ -10,11 +10,27 @@
  * destination write a back pointer instead of a copy. A failure aborts the
  * transaction being copied; the ones copied before it stay.
  *
+ * Blobs: when the source is a `BlobStorage`, each revision that has a
+ * blob file there is written with `restoreBlob` and a copy of that file
+ * (the source's files are never moved or changed); see `blob/blob-copier.ts`.
+ * A destination that cannot store blob files stops the copy with
+ * {@link BlobCopyError} at the first transaction holding one, before
+ * writing it.
+ *
  * @module
  */
 
 import type { Tid } from '../ids.js';
-import type { IteratorStorage, RestoreStorage, TransactionMetaData } from './interfaces.js';
+import { BlobCopier } from './blob/blob-copier.js';
+import type {
+  IteratorStorage,
+  RecordInfo,
+  RestoreStorage,
+  TransactionMetaData,
+  TransactionRecord,
+} from './interfaces.js';
+
+export { BlobCopyError } from './blob/blob-copier.js';
 
 /** Options of {@link copyTransactionsFrom}. */
 export interface CopyOptions {
@@ -33,15 +49,21 @@ export interface CopyReport {
   readonly transactions: number;
   /** Records copied. */
   readonly records: number;
+  /** Blob files copied (one per copied revision that has one). */
+  readonly blobs: number;
   /** Tid of the last copied transaction, `undefined` when none was copied. */
   readonly lastTid: Tid | undefined;
 }
 
 /**
  * Copies the transactions of `source` (from `options.from` on) into `dest`
- * with identical tids, metadata and records. The destination must be empty
- * or end before the first copied tid (its `tpcBegin` refuses an older tid
- * with StorageTransactionError).
+ * with identical tids, metadata and records, and the blob files of the
+ * revisions that have one. The destination must be empty or end before the
+ * first copied tid (its `tpcBegin` refuses an older tid with
+ * StorageTransactionError).
+ *
+ * @throws BlobCopyError when a copied revision has a blob file and `dest`
+ *   cannot store blobs (the transactions before it are copied).
  *
  * @example
  * ```ts
@@ -55,32 +77,57 @@ export async function copyTransactionsFrom(
   dest: RestoreStorage,
   options: CopyOptions = {},
 ): Promise<CopyReport> {
+  const blobs = new BlobCopier(source, dest);
   let transactions = 0;
   let records = 0;
+  let blobFiles = 0;
   let lastTid: Tid | undefined;
   for (const transaction of source.iterator(options.from)) {
-    const meta: TransactionMetaData = {
-      user: transaction.user,
-      description: transaction.description,
-      extension: transaction.extension,
-    };
-    await dest.tpcBegin(meta, transaction.tid);
-    let copied = 0;
-    try {
-      for (const record of transaction.records) {
-        dest.restore(record.oid, transaction.tid, record.data, record.dataTxn, meta);
-        copied++;
-      }
-      await dest.tpcVote(meta);
-      await dest.tpcFinish(meta);
-    } catch (error) {
-      await dest.tpcAbort(meta);
-      throw error;
-    }
+    const copied = await copyTransaction(transaction, dest, blobs);
     transactions++;
-    records += copied;
+    records += copied.records;
+    blobFiles += copied.blobs;
     lastTid = transaction.tid;
-    options.onTransaction?.(transaction.tid, copied);
+    options.onTransaction?.(transaction.tid, copied.records);
   }
-  return { transactions, records, lastTid };
+  return { transactions, records, blobs: blobFiles, lastTid };
+}
+
+/** Copies one transaction as one commit of `dest`; aborts it on any failure. */
+async function copyTransaction(
+  transaction: TransactionRecord,
+  dest: RestoreStorage,
+  blobs: BlobCopier,
+): Promise<{ records: number; blobs: number }> {
+  const meta: TransactionMetaData = {
+    user: transaction.user,
+    description: transaction.description,
+    extension: transaction.extension,
+  };
+  const { tid } = transaction;
+  await dest.tpcBegin(meta, tid);
+  let records = 0;
+  let blobFiles = 0;
+  try {
+    for (const record of transaction.records) {
+      const file = blobs.sourceFile(record, tid);
+      if (file === undefined || !hasData(record)) {
+        dest.restore(record.oid, tid, record.data, record.dataTxn, meta);
+      } else {
+        await blobs.restore(record, tid, file, meta);
+        blobFiles++;
+      }
+      records++;
+    }
+    await dest.tpcVote(meta);
+    await dest.tpcFinish(meta);
+  } catch (error) {
+    await dest.tpcAbort(meta);
+    throw error;
+  }
+  return { records, blobs: blobFiles };
+}
+
+function hasData(record: RecordInfo): record is RecordInfo & { data: Uint8Array } {
+  return record.data !== null;
 }

@@ -383,3 +383,37 @@ export function isBlobStorage(storage: Storage): storage is BlobStorage {
     typeof candidate.temporaryDirectory === 'function'
   );
 }
+
+/**
+ * `IBlobStorageRestoreable`: a blob storage that can receive copied
+ * transactions together with their blob files (`copyTransactionsFrom`).
+ */
+export interface BlobRestoreStorage extends BlobStorage, RestoreStorage {
+  /**
+   * {@link RestoreStorage.restore} of a blob object's revision that also
+   * takes ownership of the uncommitted file `filename` (as `storeBlob`
+   * does): the storage moves it into its blob directory as the file of
+   * revision `serial` when the transaction finishes and deletes it on
+   * abort. `filename` should be in {@link BlobStorage.temporaryDirectory}
+   * so that the move is a rename.
+   * StorageError when the storage has no blob directory (FileStorage
+   * opened without `blobDir`); StorageTransactionError as for `restore`.
+   */
+  restoreBlob(
+    oid: Oid,
+    serial: Tid,
+    data: Uint8Array,
+    filename: string,
+    prevTxn: Tid | undefined,
+    txn: TransactionMetaData,
+  ): void;
+}
+
+/** True when `storage` implements {@link BlobRestoreStorage}. */
+export function isBlobRestoreStorage(storage: Storage): storage is BlobRestoreStorage {
+  return (
+    isBlobStorage(storage) &&
+    isRestoreStorage(storage) &&
+    typeof (storage as Partial<BlobRestoreStorage>).restoreBlob === 'function'
+  );
+}

@@ -76,7 +76,12 @@ describe('copyTransactionsFrom', () => {
     await history(source);
     const middle = new MappingStorage();
     const report = await copyTransactionsFrom(source, middle);
-    expect(report).toEqual({ transactions: 4, records: 6, lastTid: source.lastTransaction() });
+    expect(report).toEqual({
+      transactions: 4,
+      records: 6,
+      blobs: 0,
+      lastTid: source.lastTransaction(),
+    });
     expect(contents(middle)).toEqual(contents(source));
     const back = freshFileStorage();
     await copyTransactionsFrom(middle, back);

@@ -95,11 +95,7 @@ export class BlobDirectory {
 
   /** True when the file of revision `tid` of `oid` exists. */
   has(oid: Oid, tid: Tid): boolean {
-    try {
-      return statSync(this.pathFor(oid, tid)).isFile();
-    } catch {
-      return false;
-    }
+    return statSync(this.pathFor(oid, tid), { throwIfNoEntry: false })?.isFile() === true;
   }
 
   /**

@@ -45,6 +45,7 @@ import { MAX_TID, ZERO_TID, oidRepr, tidRepr } from '../../ids.js';
 import type { Oid, Tid } from '../../ids.js';
 import { newTid } from '../../timestamp.js';
 import {
+  isBlobRestoreStorage,
   isBlobStorage,
   isDeletingStorage,
   isIteratorStorage,
@@ -52,6 +53,7 @@ import {
   isRestoreStorage,
 } from '../interfaces.js';
 import type {
+  BlobRestoreStorage,
   BlobStorage,
   DataRecord,
   DeletingStorage,
@@ -101,7 +103,13 @@ type CurrentRecord = { oid: Oid; serial: Tid; data: Uint8Array };
  * ```
  */
 export class DemoStorage
-  implements IteratorStorage, RestoreStorage, DeletingStorage, RecordIteratorStorage, BlobStorage
+  implements
+    IteratorStorage,
+    RestoreStorage,
+    DeletingStorage,
+    RecordIteratorStorage,
+    BlobStorage,
+    BlobRestoreStorage
 {
   /** The storage's name (the `name` option or one made from its storages' names). */
   readonly name: string;
@@ -436,6 +444,26 @@ export class DemoStorage
   ): void {
     this.pendingFor(txn, 'restore');
     this.changesAs(isRestoreStorage, 'a RestoreStorage').restore(oid, serial, data, prevTxn, txn);
+  }
+
+  /** Restores a blob revision into the changes (which must be a {@link BlobRestoreStorage}). */
+  restoreBlob(
+    oid: Oid,
+    serial: Tid,
+    data: Uint8Array,
+    filename: string,
+    prevTxn: Tid | undefined,
+    txn: TransactionMetaData,
+  ): void {
+    this.pendingFor(txn, 'restoreBlob');
+    this.changesAs(isBlobRestoreStorage, 'a BlobRestoreStorage').restoreBlob(
+      oid,
+      serial,
+      data,
+      filename,
+      prevTxn,
+      txn,
+    );
   }
 
   /** Votes in the changes; resolves with every oid conflict resolution changed. */

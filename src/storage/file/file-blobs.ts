@@ -74,14 +74,21 @@ export class FileBlobs {
     this.blobs?.abort();
   }
 
-  /** The committed file of revision `serial` of `oid`; POSKeyError when there is none. */
+  /**
+   * The committed file of revision `serial` of `oid`; POSKeyError when
+   * there is none, which is always the case without a blob directory.
+   */
   load(oid: Oid, serial: Tid): string {
-    const path = this.require('load a blob').find(oid, [serial]);
+    const path = this.blobs?.find(oid, [serial]);
     if (path === undefined || !this.host.hasRevision(oid, serial)) {
+      const hint =
+        this.blobs === undefined
+          ? ' (it has no blob directory: open it with the blobDir option)'
+          : '';
       throw new POSKeyError(
         oid,
         serial,
-        `no blob file for oid ${oidRepr(oid)} at tid ${tidRepr(serial)} in storage ${this.host.name}`,
+        `no blob file for oid ${oidRepr(oid)} at tid ${tidRepr(serial)} in storage ${this.host.name}${hint}`,
       );
     }
     return path;

@@ -27,6 +27,7 @@ import { POSKeyError, ReadOnlyError, StorageError } from '../../errors.js';
 import type { Oid, Tid } from '../../ids.js';
 import { ZERO_TID, oidRepr, tidRepr } from '../../ids.js';
 import type {
+  BlobRestoreStorage,
   BlobStorage,
   DataRecord,
   DeletingStorage,
@@ -78,7 +79,8 @@ export class FileStorage
     RestoreStorage,
     DeletingStorage,
     RecordIteratorStorage,
-    BlobStorage
+    BlobStorage,
+    BlobRestoreStorage
 {
   /** The data file's path, as given. */
   readonly name: string;
@@ -372,6 +374,24 @@ export class FileStorage
     txn: TransactionMetaData,
   ): void {
     this.committer.restore(oid, serial, data, prevTxn, txn);
+  }
+
+  /**
+   * {@link restore} that also takes the uncommitted blob file `filename`
+   * (renamed in at finish as the file of revision `serial`). StorageError
+   * without a `blobDir`.
+   */
+  restoreBlob(
+    oid: Oid,
+    serial: Tid,
+    data: Uint8Array,
+    filename: string,
+    prevTxn: Tid | undefined,
+    txn: TransactionMetaData,
+  ): void {
+    this.blobs.temporaryDirectory();
+    this.committer.restore(oid, serial, data, prevTxn, txn);
+    this.blobs.stage(oid, filename);
   }
 
   /** Undoes transaction `id` inside the commit of `txn` (see `undo.ts`); resolves with the oids. */
