@@ -34,6 +34,8 @@ export type ServerAddress =
 export interface ClientTlsOptions {
   /** CA certificates (PEM) the server's certificate must chain to; the system store when absent. */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** A PEM file of CA certificates, read at each connection (used when `ca` is absent). */
+  readonly caFile?: string;
   /** Whether to refuse a server whose certificate does not verify (default true). */
   readonly rejectUnauthorized?: boolean;
   /** The name to verify the certificate against (default: the host). */

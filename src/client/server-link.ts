@@ -14,6 +14,7 @@
  * @module
  */
 
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { decodeMessage, encodeMessageFrame } from '../protocol/codec.js';
@@ -277,7 +278,18 @@ export class ServerLink {
     const address = this.config.addresses[this.addressIndex % this.config.addresses.length]!;
     this.addressIndex++;
     this.currentAddress = describeAddress(address);
-    const socket = this.openSocket(address);
+    let socket: net.Socket;
+    try {
+      socket = this.openSocket(address);
+    } catch (error) {
+      this.fail(
+        localError(
+          'StorageError',
+          `cannot connect to ${this.currentAddress}: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+      return;
+    }
     this.socket = socket;
     const decoder = new FrameDecoder(this.config.maxFrameBytes);
     const handshakeTimer = setTimeout(
@@ -318,7 +330,11 @@ export class ServerLink {
     }
     const common: tls.ConnectionOptions = {
       rejectUnauthorized: tlsOptions.rejectUnauthorized ?? true,
-      ...(tlsOptions.ca === undefined ? {} : { ca: tlsOptions.ca as tls.ConnectionOptions['ca'] }),
+      ...(tlsOptions.ca === undefined
+        ? tlsOptions.caFile === undefined
+          ? {}
+          : { ca: fs.readFileSync(tlsOptions.caFile) }
+        : { ca: tlsOptions.ca as tls.ConnectionOptions['ca'] }),
     };
     if ('path' in address) {
       return tls.connect({ ...common, path: address.path, servername: tlsOptions.servername });
@@ -394,11 +410,7 @@ export class ServerLink {
         this.socket?.destroy();
         return;
       }
-      this.fatal = localError(error.type, error.message, error.details as Record<string, unknown>);
-      for (const waiter of this.waiters.splice(0)) {
-        clearTimeout(waiter.timer);
-        waiter.fail(this.fatal);
-      }
+      this.fail(localError(error.type, error.message, error.details as Record<string, unknown>));
       this.socket?.destroy();
       return;
     }
@@ -415,6 +427,15 @@ export class ServerLink {
     for (const waiter of this.waiters.splice(0)) {
       clearTimeout(waiter.timer);
       waiter.run();
+    }
+  }
+
+  /** Stops for good: every waiter and every later request fails with `error`. */
+  private fail(error: WireErrorValue): void {
+    this.fatal = error;
+    for (const waiter of this.waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.fail(error);
     }
   }
 

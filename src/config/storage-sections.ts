@@ -14,6 +14,7 @@ import { demoStorageSection } from './demo-storage-section.js';
 import { fileStorageSection } from './file-storage-section.js';
 import { mappingStorageSection } from './mapping-storage-section.js';
 import type { StorageFactory, StorageSectionType } from './storage-factory.js';
+import { zeoClientSection } from './zeo-client-section.js';
 
 const sectionTypes = new Map<string, StorageSectionType>();
 
@@ -86,3 +87,4 @@ export function buildOnlyStorage(section: ConfigSection): StorageFactory {
 registerStorageSection(fileStorageSection);
 registerStorageSection(mappingStorageSection);
 registerStorageSection(demoStorageSection);
+registerStorageSection(zeoClientSection);

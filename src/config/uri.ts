@@ -22,6 +22,7 @@ import { mappingStorageFactory } from './mapping-storage-section.js';
 import type { OpenDatabaseOptions } from './open-database.js';
 import type { StorageFactory, StorageOverrides } from './storage-factory.js';
 import { readParameters } from './uri-parameters.js';
+import { resolveZeoURI } from './zeo-uri.js';
 
 /** What a URI describes: a storage, and options for a database over it. */
 export interface ResolvedURI {
@@ -266,3 +267,4 @@ registerUriScheme('file', resolveFileURI);
 registerUriScheme('memory', resolveMemoryURI);
 registerUriScheme('demo', resolveDemoURI);
 registerUriScheme('zconfig', resolveZConfigURI);
+registerUriScheme('zeo', resolveZeoURI);
