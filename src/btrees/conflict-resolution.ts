@@ -38,7 +38,7 @@
 import { BTreesConflictError } from '../errors.js';
 import type { DataType } from './data-types.js';
 import { describeValue } from './key-order.js';
-import { parseLeafState } from './leaf-ops.js';
+import { leafState, parseLeafState } from './leaf-ops.js';
 import type { Store } from './store.js';
 
 /** The reason codes of {@link BTreesConflictError} raised by BTrees (ZODB's numbering). */
@@ -252,14 +252,12 @@ class Merge {
     }
   }
 
-  /** The merged state, linked to `nextBucket`. */
+  /** The merged state, linked to `nextBucket` (laid out as `leafGetState` lays it out). */
   state(nextBucket: unknown): unknown[] {
     const keys = this.types._keyType.storeFrom(this.outKeys)!;
-    const state: unknown[] = [keys];
-    if (this.types._valueType !== null)
-      state.push(this.types._valueType.storeFrom(this.outValues)!);
-    if (nextBucket !== null && nextBucket !== undefined) state.push(nextBucket);
-    return state;
+    const values =
+      this.types._valueType === null ? null : this.types._valueType.storeFrom(this.outValues)!;
+    return leafState(this.types, keys, values, keys.length, nextBucket);
   }
 }
 

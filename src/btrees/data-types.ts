@@ -35,6 +35,8 @@ export interface DataType {
   readonly letter: DataTypeLetter;
   /** Numeric (typed-array) storage. */
   readonly numeric: boolean;
+  /** The typed-array class of numeric stores; null for `O` (plain arrays). */
+  readonly typedArray: Int32ArrayConstructor | Float64ArrayConstructor | null;
   /** Integer values only. */
   readonly integer: boolean;
   /** Smallest and largest accepted integer (integer types only). */
@@ -160,6 +162,7 @@ function integerType(
   return {
     letter,
     numeric: true,
+    typedArray: ctor,
     integer: true,
     min,
     max,
@@ -204,6 +207,7 @@ const acceptsFloat = (v: unknown): boolean => typeof v === 'number';
 export const floatType: DataType = {
   letter: 'F',
   numeric: true,
+  typedArray: Float64Array,
   integer: false,
   min: -Infinity,
   max: Infinity,
@@ -225,6 +229,7 @@ function plainFrom(source: unknown): Store | undefined {
 export const objectKeyType: DataType = {
   letter: 'O',
   numeric: false,
+  typedArray: null,
   integer: false,
   min: NaN,
   max: NaN,
@@ -241,6 +246,7 @@ export const objectKeyType: DataType = {
 export const objectValueType: DataType = {
   letter: 'O',
   numeric: false,
+  typedArray: null,
   integer: false,
   min: NaN,
   max: NaN,

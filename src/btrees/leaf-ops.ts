@@ -7,11 +7,16 @@
  *
  * Stored state (see docs/btrees.md, "Stored states"):
  * - Bucket: `[keys, values]` or `[keys, values, next]`
+ * - Bucket whose keys and values share one typed-array class (`II`, `LL`,
+ *   `LF`): `[items]` or `[items, next]`, `items` holding the n keys then
+ *   the n values (one binary value: one allocation to write and to read)
  * - Set: `[keys]` or `[keys, next]`
  *
  * `keys` and `values` are plain arrays (`O`) or typed arrays (`Int32Array`
  * for `I`, `Float64Array` for `L` and `F`) of exactly the leaf's length;
  * `next` is the next leaf (stored as a reference), absent for the last.
+ * The two-array form of the packed families (written before the packed
+ * form existed) is still read.
  *
  * @internal
  * @module
@@ -20,6 +25,7 @@
 import { CorruptedDataError } from '../errors.js';
 import type { Change, LeafNode } from './nodes.js';
 import { INSERTED, UNCHANGED, VALUE_CHANGED } from './nodes.js';
+import type { Store } from './store.js';
 import { storeCopy, storeInsert, storeRemove, storeSlice, storeTruncate } from './store.js';
 
 /** Index of `key` in the leaf, or `~insertionPoint` when absent. */
@@ -109,26 +115,72 @@ export function leafIndexUpTo(leaf: LeafNode, key: unknown, exclusive: boolean):
   return ~i - 1;
 }
 
-/** The state to store: `[keys, values, next?]` or `[keys, next?]`. */
+/** The state to store: `[keys, values, next?]`, `[items, next?]` (packed) or `[keys, next?]`. */
 export function leafGetState(leaf: LeafNode): unknown[] {
-  const state: unknown[] = [storeCopy(leaf._keys, leaf._len)];
-  if (leaf._values !== null) state.push(storeCopy(leaf._values, leaf._len));
-  if (leaf._next !== null) state.push(leaf._next);
+  return leafState(leaf, leaf._keys, leaf._values, leaf._len, leaf._next);
+}
+
+/** What decides a leaf's state layout: its key and value types. */
+export type LeafTypes = Pick<LeafNode, '_keyType' | '_valueType'>;
+
+/**
+ * The typed-array class that holds both keys and values of the packed
+ * bucket state, or null when the family stores two arrays (or is a set).
+ */
+export function packedArrayClass(
+  types: LeafTypes,
+): Int32ArrayConstructor | Float64ArrayConstructor | null {
+  const ctor = types._keyType.typedArray;
+  return ctor !== null && types._valueType !== null && types._valueType.typedArray === ctor
+    ? ctor
+    : null;
+}
+
+/**
+ * The stored state of a leaf of `types` holding the first `len` items of
+ * `keys` and `values` (null for a set), linked to `next` (none when null
+ * or undefined). The arrays of the state are new: the leaf's are not shared.
+ */
+export function leafState(
+  types: LeafTypes,
+  keys: Store,
+  values: Store | null,
+  len: number,
+  next: unknown,
+): unknown[] {
+  const packed = values === null ? null : packedArrayClass(types);
+  let state: unknown[];
+  if (packed !== null) {
+    const items = new packed(2 * len);
+    items.set(keys.length === len ? (keys as Int32Array) : (keys as Int32Array).subarray(0, len));
+    const vals = values as Int32Array;
+    items.set(vals.length === len ? vals : vals.subarray(0, len), len);
+    state = [items];
+  } else {
+    state = [storeCopy(keys, len)];
+    if (values !== null) state.push(storeCopy(values, len));
+  }
+  if (next !== null && next !== undefined) state.push(next);
   return state;
 }
 
 /**
  * The parts of a decoded leaf state, checked against the leaf's types. The
- * arrays of the state are adopted, not copied: the state is handed over.
+ * arrays of the state are adopted, not copied: the state is handed over
+ * (a packed state's keys and values become two views of its one array).
  *
  * @throws CorruptedDataError when the state has the wrong shape or holds
  *   keys or values of the wrong type.
  */
 export function parseLeafState(
   state: unknown,
-  proto: Pick<LeafNode, '_keyType' | '_valueType'>,
+  proto: LeafTypes,
   className: string,
-): { keys: LeafNode['_keys']; values: LeafNode['_values']; next: unknown } {
+): { keys: Store; values: Store | null; next: unknown } {
+  const packed = packedArrayClass(proto);
+  if (packed !== null && Array.isArray(state) && isPackedState(state, packed)) {
+    return parsePackedState(state, proto, className);
+  }
   const withValues = proto._valueType !== null;
   const parts = withValues ? 2 : 1;
   if (!Array.isArray(state) || state.length < parts || state.length > parts + 1) {
@@ -151,6 +203,39 @@ export function parseLeafState(
     );
   }
   return { keys, values: values ?? null, next: state.length > parts ? state[parts] : null };
+}
+
+/**
+ * Whether a state of a packed family has the packed layout: `[items]`, or
+ * `[items, next]` where `next` is not a second array of the class (that is
+ * the two-array layout `[keys, values]`).
+ */
+function isPackedState(
+  state: unknown[],
+  ctor: Int32ArrayConstructor | Float64ArrayConstructor,
+): boolean {
+  if (!(state[0] instanceof ctor)) return false;
+  return state.length === 1 || (state.length === 2 && !(state[1] instanceof ctor));
+}
+
+function parsePackedState(
+  state: unknown[],
+  proto: LeafTypes,
+  className: string,
+): { keys: Store; values: Store; next: unknown } {
+  const items = state[0] as Int32Array | Float64Array;
+  if (items.length % 2 !== 0) {
+    throw new CorruptedDataError(
+      `${className} state holds ${items.length} numbers: keys and values must pair up`,
+    );
+  }
+  const len = items.length / 2;
+  const keys = proto._keyType.storeFrom(items.subarray(0, len));
+  const values = proto._valueType!.storeFrom(items.subarray(len));
+  if (keys === undefined || values === undefined) {
+    throw new CorruptedDataError(`${className} state holds keys or values of the wrong type`);
+  }
+  return { keys, values, next: state.length > 1 ? state[1] : null };
 }
 
 /** Whether every item of `store` is of `type` (numeric stores were checked when built). */

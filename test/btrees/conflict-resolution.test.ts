@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BTreesConflictError,
   ConflictReason,
+  IFBucket,
   IIBTree,
   IISet,
   OOBTree,
@@ -91,19 +92,41 @@ describe('bucket conflict resolution merges', () => {
       ['a', 'b', 'c', 'd'],
     ]);
   });
-  it('typed states: integer keys and values come back as typed arrays', () => {
+  it('typed states: a packed II merge comes back packed (keys, then values)', () => {
+    const s = (keys: number[], values: number[]) => [Int32Array.from([...keys, ...values])];
+    const merged = resolve(
+      IIBTree.prototype._leafClass,
+      s([1, 3], [10, 30]),
+      s([1, 2, 3], [10, 20, 30]),
+      s([1, 3, 4], [10, 30, 40]),
+    ) as Int32Array[];
+    expect(merged).toEqual([Int32Array.from([1, 2, 3, 4, 10, 20, 30, 40])]);
+  });
+  it('typed states: the two-array II layout is still read', () => {
     const s = (keys: number[], values: number[]) => [
       Int32Array.from(keys),
       Int32Array.from(values),
     ];
     const merged = resolve(
       IIBTree.prototype._leafClass,
-      s([1, 3], [1, 3]),
-      s([1, 2, 3], [1, 2, 3]),
-      s([1, 3, 4], [1, 3, 4]),
+      s([1, 3], [10, 30]),
+      s([1, 2, 3], [10, 20, 30]),
+      s([1, 3, 4], [10, 30, 40]),
     ) as Int32Array[];
-    expect(merged[0]).toEqual(Int32Array.from([1, 2, 3, 4]));
-    expect(merged[1]).toBeInstanceOf(Int32Array);
+    expect(merged).toEqual([Int32Array.from([1, 2, 3, 4, 10, 20, 30, 40])]);
+  });
+  it('typed states: IF keys and values stay two typed arrays', () => {
+    const s = (keys: number[], values: number[]) => [
+      Int32Array.from(keys),
+      Float64Array.from(values),
+    ];
+    const merged = resolve(
+      IFBucket,
+      s([1, 3], [0.5, 1.5]),
+      s([1, 2, 3], [0.5, 1, 1.5]),
+      s([1, 3, 4], [0.5, 1.5, 2]),
+    ) as unknown[];
+    expect(merged).toEqual([Int32Array.from([1, 2, 3, 4]), Float64Array.from([0.5, 1, 1.5, 2])]);
   });
 });
 

@@ -41,6 +41,23 @@ describe('corrupted states', () => {
     );
   });
 
+  it('a packed state (keys then values in one typed array) that does not pair up', () => {
+    expect(load(new IIBucket(), [Int32Array.of(1, 2, 3)])).toThrow(/must pair up/);
+    expect(load(new LLBucket(), [Float64Array.of(1, 2, 3)])).toThrow(CorruptedDataError);
+  });
+
+  it('a packed state with a key or value out of its type', () => {
+    expect(load(new LLBucket(), [Float64Array.of(1.5, 1)])).toThrow(CorruptedDataError);
+    expect(load(new LLBucket(), [Float64Array.of(1, 2 ** 60)])).toThrow(CorruptedDataError);
+    expect(load(new IIBucket(), [Float64Array.of(1, 2)])).toThrow(CorruptedDataError);
+  });
+
+  it('a packed state with a next bucket that is not a bucket', () => {
+    expect(load(new IIBucket(), [Int32Array.of(1, 2), 'next'])).toThrow(
+      /next bucket is not a bucket/,
+    );
+  });
+
   it('a next bucket that is not a bucket', () => {
     expect(load(new OOBucket(), [['a'], [1], 'next'])).toThrow(/next bucket is not a bucket/);
     expect(load(new OOBucket(), [['a'], [1], new OOBTree()])).toThrow(CorruptedDataError);

@@ -119,16 +119,41 @@ export function describeFamily(spec: FamilySpec): void {
       expect([...tree.keys()]).toEqual(keys);
     });
 
-    it(`stores keys and values as ${spec.keyLetter === 'O' ? 'arrays' : 'typed arrays'} in bucket states`, () => {
+    const typed = { O: Array, I: Int32Array, L: Float64Array, F: Float64Array };
+    const packed = typed[spec.keyLetter] === typed[spec.valueLetter] && spec.keyLetter !== 'O';
+    const layout = packed
+      ? 'one typed array of the keys then the values'
+      : `${spec.keyLetter === 'O' ? 'an array' : 'a typed array'} of keys and ${spec.valueLetter === 'O' ? 'an array' : 'a typed array'} of values`;
+    it(`stores ${layout} in bucket states`, () => {
       const bucket = new family.Bucket(spec.sortedKeys(3).map((k, i) => [k, spec.valueOf(i)]));
-      const [keys, values] = bucket.__getstate__();
-      const typed = { O: Array, I: Int32Array, L: Float64Array, F: Float64Array };
-      expect(keys).toBeInstanceOf(typed[spec.keyLetter]);
-      expect(values).toBeInstanceOf(typed[spec.valueLetter]);
-      expect(Array.from(keys)).toEqual(spec.sortedKeys(3));
+      const state = bucket.__getstate__() as ArrayLike<unknown>[];
+      const values = [0, 1, 2].map((i) => spec.valueOf(i));
+      if (packed) {
+        expect(state).toHaveLength(1);
+        expect(state[0]).toBeInstanceOf(typed[spec.keyLetter]);
+        expect(Array.from(state[0]!)).toEqual([...spec.sortedKeys(3), ...values]);
+      } else {
+        expect(state).toHaveLength(2);
+        expect(state[0]).toBeInstanceOf(typed[spec.keyLetter]);
+        expect(state[1]).toBeInstanceOf(typed[spec.valueLetter]);
+        expect(Array.from(state[0]!)).toEqual(spec.sortedKeys(3));
+        expect(Array.from(state[1]!)).toEqual(values);
+      }
       const copy = new family.Bucket();
       copy.__setstate__(bucket.__getstate__());
       expect([...copy]).toEqual([...bucket]);
+    });
+
+    it('a bucket loaded from a state is independent of the bucket that produced it', () => {
+      const bucket = new family.Bucket(spec.sortedKeys(4).map((k, i) => [k, spec.valueOf(i)]));
+      const copy = new family.Bucket();
+      copy.__setstate__(bucket.__getstate__());
+      const [first, , third] = spec.sortedKeys(4);
+      copy.set(first, spec.valueOf(3));
+      copy.delete(third);
+      expect([...bucket]).toEqual(spec.sortedKeys(4).map((k, i) => [k, spec.valueOf(i)]));
+      expect(copy.get(first)).toEqual(spec.valueOf(3));
+      expect(copy.size).toBe(3);
     });
 
     it('a tree rebuilt from its node states holds the same items', () => {
