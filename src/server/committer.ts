@@ -1,0 +1,199 @@
+/**
+ * The commit protocol of one transaction against a served storage
+ * (PROTOCOL.md, "Commit"): the storage's commit lock taken at `vote` (or
+ * `undo`), serial checks under it with conflicts reported back while the
+ * lock is kept, the buffered operations applied and voted, `tpcFinish`
+ * with the reply written in the fan-out step, and abort from any state.
+ *
+ * @module
+ */
+
+import { ReadOnlyError, StorageTransactionError, Unsupported } from '../errors.js';
+import type { Oid, Tid } from '../ids.js';
+import { MAX_TID, ZERO_TID } from '../ids.js';
+import type { Conflict, VoteReply } from '../protocol/messages.js';
+import type { Storage } from '../storage/interfaces.js';
+import {
+  isBlobRestoreStorage,
+  isBlobStorage,
+  isDeletingStorage,
+  isRestoreStorage,
+  isUndoStorage,
+} from '../storage/interfaces.js';
+import type { PendingTransaction, TransactionOp } from './pending-transaction.js';
+import type { InvalidationTarget, ServedStorage } from './served-storage.js';
+
+/** Called when a transaction held the lock longer than allowed. */
+export type TimeoutHandler = (txn: PendingTransaction) => void;
+
+/** Runs the commits of one connection on one served storage. */
+export class Committer {
+  constructor(
+    private readonly served: ServedStorage,
+    private readonly connection: InvalidationTarget,
+    private readonly timeoutMs: number,
+    private readonly onTimeout: TimeoutHandler,
+  ) {}
+
+  private get storage(): Storage {
+    return this.served.storage;
+  }
+
+  /** Takes the storage's commit lock (FIFO); aborts at once if the transaction ended while waiting. */
+  private async lock(txn: PendingTransaction): Promise<void> {
+    if (txn.phase !== 'open') return;
+    if (this.served.readOnly) throw new ReadOnlyError(`storage ${this.served.name} is read-only`);
+    txn.phase = 'locking';
+    this.served.beginCommit(txn, () => this.abort(txn));
+    await this.storage.tpcBegin(txn.meta, txn.tid ?? undefined);
+    if (txn.phase !== 'locking') {
+      await this.storage.tpcAbort(txn.meta);
+      throw new StorageTransactionError(
+        `transaction ${txn.txnId} was aborted while waiting for the commit lock`,
+      );
+    }
+    txn.phase = 'locked';
+    const timer = setTimeout(() => this.onTimeout(txn), this.timeoutMs);
+    timer.unref();
+    txn.clearTimer = () => clearTimeout(timer);
+  }
+
+  /** `undo`: under the commit lock, undoes transaction `undoId` and returns the oids it changed. */
+  async undo(txn: PendingTransaction, undoId: string): Promise<Oid[]> {
+    if (txn.error !== undefined) throw txn.error;
+    if (!isUndoStorage(this.storage))
+      throw new Unsupported(`storage ${this.served.name} cannot undo`);
+    await this.lock(txn);
+    return this.storage.undo(undoId, txn.meta);
+  }
+
+  /** `vote`: conflicts (lock kept), or the operations applied and voted. */
+  async vote(txn: PendingTransaction): Promise<VoteReply> {
+    if (txn.error !== undefined) throw txn.error;
+    if (txn.phase !== 'open' && txn.phase !== 'locked') {
+      throw new StorageTransactionError(`transaction ${txn.txnId} cannot vote: it is ${txn.phase}`);
+    }
+    await this.lock(txn);
+    const conflicts = this.conflictsOf(txn.ops);
+    if (conflicts.length > 0) return { conflicts, resolved: [] };
+    for (const op of txn.ops) this.apply(txn, op);
+    const resolved = await this.storage.tpcVote(txn.meta);
+    txn.phase = 'voted';
+    return { conflicts: [], resolved };
+  }
+
+  /** `resolve`: replaces conflicting stores with the client's merged records. */
+  resolve(
+    txn: PendingTransaction,
+    resolutions: readonly (readonly [Oid, Tid, Uint8Array])[],
+  ): void {
+    if (txn.phase !== 'locked') {
+      throw new StorageTransactionError(`transaction ${txn.txnId} has no conflicts to resolve`);
+    }
+    for (const [oid, committedSerial, data] of resolutions) {
+      const op = txn.ops.find((o) => o.kind === 'store' && o.oid === oid);
+      if (op === undefined || op.kind !== 'store') {
+        throw new StorageTransactionError(
+          `transaction ${txn.txnId} stored no oid ${oid} to resolve`,
+        );
+      }
+      op.oldSerial = committedSerial;
+      op.data = data;
+    }
+  }
+
+  /** `tpcFinish`: `onCommitted(tid)` runs in the fan-out step (see {@link ServedStorage.finish}). */
+  async finish(txn: PendingTransaction, onCommitted: (tid: Tid) => void): Promise<Tid> {
+    if (txn.phase !== 'voted') {
+      throw new StorageTransactionError(
+        `transaction ${txn.txnId} cannot finish: it is ${txn.phase}, not voted`,
+      );
+    }
+    txn.phase = 'finishing';
+    try {
+      return await this.served.finish(txn.meta, this.connection, onCommitted);
+    } finally {
+      this.end(txn);
+    }
+  }
+
+  /** Aborts `txn` in any state and releases the lock if it holds or awaits it. */
+  async abort(txn: PendingTransaction): Promise<void> {
+    if (txn.phase === 'done' || txn.phase === 'finishing') return;
+    const hadLock = txn.phase === 'locked' || txn.phase === 'voted';
+    this.end(txn);
+    if (hadLock) await this.storage.tpcAbort(txn.meta);
+  }
+
+  private end(txn: PendingTransaction): void {
+    txn.phase = 'done';
+    txn.clearTimer();
+    txn.discardUploads();
+    this.served.endCommit(txn);
+  }
+
+  /** Write and read conflicts of the buffered operations against the current serials. */
+  private conflictsOf(ops: readonly TransactionOp[]): Conflict[] {
+    const conflicts: Conflict[] = [];
+    for (const op of ops) {
+      if (op.kind === 'restore') continue;
+      const current = this.storage.loadAt(op.oid, MAX_TID);
+      const committedSerial = current?.serial ?? ZERO_TID;
+      const expected = op.kind === 'checkCurrent' ? op.serial : op.oldSerial;
+      if (committedSerial === expected) continue;
+      const kind = op.kind === 'checkCurrent' ? 'read' : 'write';
+      conflicts.push({
+        oid: op.oid,
+        oldSerial: expected,
+        committedSerial,
+        committedData: kind === 'write' ? (current?.data ?? null) : null,
+        kind,
+      });
+    }
+    return conflicts;
+  }
+
+  private apply(txn: PendingTransaction, op: TransactionOp): void {
+    const storage = this.storage;
+    switch (op.kind) {
+      case 'store':
+        if (op.blobPath === undefined) storage.store(op.oid, op.oldSerial, op.data, txn.meta);
+        else {
+          if (!isBlobStorage(storage))
+            throw new Unsupported(`storage ${this.served.name} has no blobs`);
+          txn.handedOver(op.blobPath);
+          storage.storeBlob(op.oid, op.oldSerial, op.data, op.blobPath, txn.meta);
+        }
+        return;
+      case 'checkCurrent':
+        storage.checkCurrentSerialInTransaction(op.oid, op.serial, txn.meta);
+        return;
+      case 'delete':
+        if (!isDeletingStorage(storage))
+          throw new Unsupported(`storage ${this.served.name} cannot delete objects`);
+        storage.deleteObject(op.oid, op.oldSerial, txn.meta);
+        return;
+      case 'restore':
+        this.applyRestore(txn, op);
+    }
+  }
+
+  private applyRestore(
+    txn: PendingTransaction,
+    op: Extract<TransactionOp, { kind: 'restore' }>,
+  ): void {
+    const storage = this.storage;
+    const prevTxn = op.prevTxn ?? undefined;
+    if (op.blobPath !== undefined) {
+      if (!isBlobRestoreStorage(storage) || op.data === null) {
+        throw new Unsupported(`storage ${this.served.name} cannot restore blobs`);
+      }
+      txn.handedOver(op.blobPath);
+      storage.restoreBlob(op.oid, op.serial, op.data, op.blobPath, prevTxn, txn.meta);
+      return;
+    }
+    if (!isRestoreStorage(storage))
+      throw new Unsupported(`storage ${this.served.name} cannot restore`);
+    storage.restore(op.oid, op.serial, op.data, prevTxn, txn.meta);
+  }
+}
