@@ -280,6 +280,7 @@ export class Committer {
     } finally {
       this.state.visibleEnd = transaction.end;
       this.state.visibleTid = transaction.tid;
+      this.state.file.cacheableEnd = transaction.end;
     }
   }
 

@@ -13,6 +13,8 @@
 
 import * as fs from 'node:fs';
 import { CorruptedDataError, StorageSystemError } from '../../errors.js';
+import { READ_CACHE_BLOCKS, READ_CACHE_BLOCK_BYTES } from './limits.js';
+import { BlockCache } from './read-cache.js';
 
 /** One open file; see the module comment. */
 export class DataFile {
@@ -20,6 +22,10 @@ export class DataFile {
   readonly path: string;
   private fd: number;
   private holders = 1;
+  private readonly cache = new BlockCache(READ_CACHE_BLOCK_BYTES, READ_CACHE_BLOCKS);
+  private readonly fill = (into: Uint8Array, position: number, length: number): number =>
+    this.readInto(into, position, length);
+  private cacheLimit = 0;
 
   private constructor(path: string, fd: number) {
     this.path = path;
@@ -37,6 +43,22 @@ export class DataFile {
     } catch (error) {
       throw ioError(`cannot open ${path}`, error);
     }
+  }
+
+  /**
+   * Bytes below this position may be served from the read cache
+   * (`readCached`): the owner promises they do not change while the file
+   * is open other than through this object. FileStorage sets it to the end
+   * of its last durable, published transaction; 0 (the default) disables
+   * the cache. Lowering it drops what was cached past the new value.
+   */
+  get cacheableEnd(): number {
+    return this.cacheLimit;
+  }
+
+  set cacheableEnd(end: number) {
+    if (end < this.cacheLimit) this.cache.invalidate(end, this.cacheLimit - end);
+    this.cacheLimit = end;
   }
 
   /** True until the last holder released the file. */
@@ -78,12 +100,30 @@ export class DataFile {
   }
 
   /**
+   * {@link readInto} through the read cache: the bytes below
+   * {@link cacheableEnd} come from cached blocks (a miss reads the whole
+   * block), the rest from the file. Same result as `readInto`.
+   */
+  readCached(into: Uint8Array, position: number, length = into.length): number {
+    if (position >= this.cacheLimit || length > READ_CACHE_BLOCK_BYTES) {
+      return this.readInto(into, position, length);
+    }
+    this.checkedFd();
+    const done = this.cache.read(into, 0, position, length, this.cacheLimit, this.fill);
+    if (done === length) return done;
+    return done + this.readInto(into.subarray(done), position + done, length - done);
+  }
+
+  /**
    * Reads exactly `length` bytes at `position`; a short read (the file ends
    * first) is a {@link CorruptedDataError} naming `what` was expected there.
+   * With `cached`, small reads go through the read cache (`readCached`).
    */
-  readExactly(position: number, length: number, what: string): Uint8Array {
+  readExactly(position: number, length: number, what: string, cached = false): Uint8Array {
     const out = new Uint8Array(length);
-    const n = this.readInto(out, position, length);
+    const n = cached
+      ? this.readCached(out, position, length)
+      : this.readInto(out, position, length);
     if (n !== length) {
       throw new CorruptedDataError(
         `${what} of ${length} bytes is cut short: only ${n} bytes before the end of the file`,
@@ -96,6 +136,7 @@ export class DataFile {
   /** Writes all of `data` at `position`. */
   write(data: Uint8Array, position: number): void {
     const fd = this.checkedFd();
+    this.cache.invalidate(position, data.length);
     let done = 0;
     try {
       while (done < data.length) {
@@ -108,6 +149,8 @@ export class DataFile {
 
   /** Cuts the file to `length` bytes. */
   truncate(length: number): void {
+    this.cacheableEnd = Math.min(this.cacheLimit, length);
+    this.cache.invalidate(length, Number.MAX_SAFE_INTEGER - length);
     try {
       fs.ftruncateSync(this.checkedFd(), length);
     } catch (error) {
@@ -138,6 +181,7 @@ export class DataFile {
     if (this.holders === 0 && this.fd >= 0) {
       const fd = this.fd;
       this.fd = -1;
+      this.cache.clear();
       fs.closeSync(fd);
     }
   }

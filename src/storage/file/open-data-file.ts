@@ -156,6 +156,7 @@ function loadIndex(
       file.datasync();
     }
   }
+  file.cacheableEnd = result.end;
   const indexSource: IndexSource =
     saved === undefined ? 'scan' : result.transactions === 0 ? 'saved' : 'saved+scan';
   if (!options.readOnly && indexSource !== 'saved') {

@@ -164,6 +164,7 @@ async function writePackedFile(
       output.datasync();
       installPackedFile(paths, host.keepOld);
       swapped = true;
+      output.cacheableEnd = copier.position;
       host.swap({
         file: output,
         index: copier.index,

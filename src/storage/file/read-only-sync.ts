@@ -51,6 +51,7 @@ export function syncReadOnly(
     },
     { from: state.end, lastTid: state.lastTid, concurrentWriter: true },
   );
+  state.file.cacheableEnd = result.end;
   return { ...state, end: result.end, lastTid: result.lastTid };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Reading data records of a Data.fs at known positions: headers, data,
  * back-pointer chains, and walks along an object's `prev` chain. All reads
- * are synchronous (`DESIGN.md`: reads are synchronous). Every inconsistency
+ * are synchronous (`DESIGN.md`: reads are synchronous) and go through the
+ * file's read cache (`read-cache.ts`). Every inconsistency
  * met on the way (a record of the wrong oid, a back pointer that does not
  * point backwards) is a {@link CorruptedDataError} naming file and offset.
  *
@@ -51,7 +52,7 @@ const scratch = new Uint8Array(DATA_HEADER_BYTES + LOAD_READ_GUESS_BYTES);
  * {@link LOAD_READ_GUESS_BYTES} of data. `oid`, when given, must match.
  */
 export function readRecord(file: DataFile, pos: number, oid?: Oid): RecordWithData {
-  const n = file.readInto(scratch, pos, scratch.length);
+  const n = file.readCached(scratch, pos, scratch.length);
   if (n < DATA_HEADER_BYTES) {
     throw new CorruptedDataError(
       `data record header${oid === undefined ? '' : ` of oid ${oidRepr(oid)}`} is cut short by the end of the file`,
@@ -69,7 +70,7 @@ export function readRecord(file: DataFile, pos: number, oid?: Oid): RecordWithDa
 /** Reads only the header (and back pointer) of the record at `pos`. */
 export function readRecordHeader(file: DataFile, pos: number, oid?: Oid): RecordHeader {
   const bytes = DATA_HEADER_BYTES + BACK_POINTER_BYTES;
-  const n = file.readInto(scratch, pos, bytes);
+  const n = file.readCached(scratch, pos, bytes);
   if (n < DATA_HEADER_BYTES) {
     throw new CorruptedDataError('data record header is cut short by the end of the file', {
       path: file.path,
@@ -137,7 +138,12 @@ export function readRecordData(file: DataFile, header: RecordHeader): Uint8Array
     if (h.backPointer === EMPTY_DATA_MARKER) return new Uint8Array(0);
     h = readRecordHeader(file, h.backPointer, header.oid);
   }
-  return file.readExactly(h.pos + DATA_HEADER_BYTES, h.dataBytes, `data of oid ${oidRepr(h.oid)}`);
+  return file.readExactly(
+    h.pos + DATA_HEADER_BYTES,
+    h.dataBytes,
+    `data of oid ${oidRepr(h.oid)}`,
+    true,
+  );
 }
 
 /** Like {@link readRecordData} for a record read with {@link readRecord}. */
