@@ -3,11 +3,12 @@
  * into the destination (restoreBlob), the source's files stay as they were,
  * and a destination without blob support is refused with BlobCopyError.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Blob } from '../../src/blob/index.js';
 import { DB } from '../../src/connection/db.js';
+import { POSKeyError } from '../../src/errors.js';
 import { BlobCopyError, copyTransactionsFrom } from '../../src/storage/copy.js';
 import { DemoStorage } from '../../src/storage/demo/index.js';
 import { FileStorage } from '../../src/storage/file/file-storage.js';
@@ -93,6 +94,45 @@ async function readBlob(storage: FileStorage | MappingStorage, name: string): Pr
     await db.close();
   }
 }
+
+describe('restoreBlob', () => {
+  it.each([
+    ['MappingStorage', () => new MappingStorage()],
+    ['DemoStorage', () => new DemoStorage()],
+    [
+      'FileStorage',
+      () =>
+        new FileStorage(join(scratchDir(), 'Data.fs'), { blobDir: join(scratchDir(), 'blobs') }),
+    ],
+  ])(
+    "%s takes the file at finish as the revision's blob, and deletes it on abort",
+    async (_name, make) => {
+      const storage = make();
+      const tid = 0x0400000000000001n;
+      const file = (name: string): string => {
+        const path = join(storage.temporaryDirectory(), name);
+        writeFileSync(path, name);
+        return path;
+      };
+      const aborted = { user: '', description: 'aborted', extension: {} };
+      const abortedFile = file('aborted');
+      await storage.tpcBegin(aborted, tid);
+      storage.restoreBlob(1, tid, new Uint8Array([1]), abortedFile, undefined, aborted);
+      await storage.tpcAbort(aborted);
+      expect(existsSync(abortedFile)).toBe(false);
+      expect(() => storage.loadBlob(1, tid)).toThrow(POSKeyError);
+
+      const committed = { user: '', description: 'committed', extension: {} };
+      await storage.tpcBegin(committed, tid);
+      storage.restoreBlob(1, tid, new Uint8Array([1]), file('committed'), undefined, committed);
+      await storage.tpcVote(committed);
+      await storage.tpcFinish(committed);
+      expect(readFileSync(storage.loadBlob(1, tid), 'utf8')).toBe('committed');
+      expect(storage.loadSerial(1, tid)).toEqual(new Uint8Array([1]));
+      await storage.close();
+    },
+  );
+});
 
 describe('copyTransactionsFrom with blobs', () => {
   it('copies a FileStorage with blobs into a FileStorage with blobs, every revision identical', async () => {

@@ -85,7 +85,8 @@ export class BlobCopier {
 
   /**
    * Restores the revision `record` of transaction `tid` in the destination
-   * with a copy of `file` (a reflink where the file system allows).
+   * with a copy of `file` (a reflink where the file system allows); the
+   * copy is removed again when copying or `restoreBlob` fails.
    * @throws BlobCopyError when the destination cannot store blob files.
    */
   async restore(
@@ -96,8 +97,8 @@ export class BlobCopier {
   ): Promise<void> {
     const { storage, temporary } = this.destination(record.oid, tid);
     const copy = join(temporary, `copy-${process.pid}-${randomBytes(8).toString('hex')}.tmp`);
-    await copyFile(file, copy, constants.COPYFILE_FICLONE);
     try {
+      await copyFile(file, copy, constants.COPYFILE_FICLONE);
       storage.restoreBlob(record.oid, tid, record.data, copy, record.dataTxn, txn);
     } catch (error) {
       await rm(copy, { force: true });
