@@ -1,6 +1,7 @@
 /**
- * The messages between a client storage (main thread) and its network
- * worker thread. Values of the wire protocol travel as the codec decodes
+ * The messages between client storages (main thread) and the network
+ * worker thread they share; each storage has its own link (id, ports and
+ * signal array) in it. Values of the wire protocol travel as the codec decodes
  * them (tids as 8-byte arrays); the main thread converts them.
  *
  * The worker has three channels to the main thread:
@@ -42,7 +43,7 @@ export interface ClientTlsOptions {
   readonly servername?: string;
 }
 
-/** Everything the worker needs to connect (its `workerData`). */
+/** Everything the worker needs to connect one client storage (sent with the `open` message). */
 export interface WorkerConfig {
   readonly addresses: readonly ServerAddress[];
   readonly storage: string;
@@ -62,11 +63,22 @@ export interface WorkerConfig {
   readonly asyncPort: MessagePort;
 }
 
+/** A message to the shared worker: `message` for the link `link`. */
+export interface LinkMessage {
+  readonly link: number;
+  readonly message: ToWorker;
+}
+
 /** Which channel a request's reply goes to. */
 export type ReplyChannel = 'sync' | 'async';
 
-/** Messages from the main thread to the worker. */
+/**
+ * Messages from the main thread to the worker, for one client storage's
+ * link (one worker thread serves every client storage of a process).
+ */
 export type ToWorker =
+  /** Creates the link and starts connecting. */
+  | { readonly kind: 'open'; readonly config: WorkerConfig }
   | {
       readonly kind: 'request';
       readonly id: number;

@@ -1,30 +1,33 @@
 /**
- * The entry module of a client storage's network worker thread (see
+ * The entry module of the client storages' network worker thread: one
+ * {@link ServerLink} per client storage of the process (see
  * `server-link.ts`). It is started by `worker-bridge.ts`, never imported.
  *
  * @internal
  * @module
  */
 
-import { parentPort, workerData } from 'node:worker_threads';
-import {
-  SIGNAL_DEAD,
-  SIGNAL_REPLIES,
-  type ToWorker,
-  type WorkerConfig,
-} from './bridge-messages.js';
+import { parentPort } from 'node:worker_threads';
+import { SIGNAL_DEAD, SIGNAL_REPLIES, type LinkMessage } from './bridge-messages.js';
 import { ServerLink } from './server-link.js';
 
-const config = workerData as WorkerConfig;
-const signal = new Int32Array(config.signal);
+const links = new Map<number, { link: ServerLink; signal: Int32Array }>();
 
-// A failure here must not leave the main thread blocked in Atomics.wait.
+// A failure here must not leave a main thread blocked in Atomics.wait.
 process.on('uncaughtException', (error) => {
-  Atomics.store(signal, SIGNAL_DEAD, 1);
-  Atomics.notify(signal, SIGNAL_REPLIES);
+  for (const { signal } of links.values()) {
+    Atomics.store(signal, SIGNAL_DEAD, 1);
+    Atomics.notify(signal, SIGNAL_REPLIES);
+  }
   throw error;
 });
 
-const link = new ServerLink(config);
-parentPort?.on('message', (message: ToWorker) => link.handle(message));
-link.start();
+parentPort?.on('message', ({ link: id, message }: LinkMessage) => {
+  if (message.kind === 'open') {
+    const link = new ServerLink(message.config, () => links.delete(id));
+    links.set(id, { link, signal: new Int32Array(message.config.signal) });
+    link.start();
+    return;
+  }
+  links.get(id)?.link.handle(message);
+});

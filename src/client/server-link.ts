@@ -96,7 +96,14 @@ export class ServerLink {
   private registerId = 0;
   private handshakeTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly config: WorkerConfig) {
+  /**
+   * @param config the link's settings and channels
+   * @param onClosed called once the link has closed its connection
+   */
+  constructor(
+    private readonly config: WorkerConfig,
+    private readonly onClosed: () => void,
+  ) {
     this.lastTid = config.lastTid;
     this.readOnly = config.readOnly;
     const first = config.addresses[0];
@@ -113,6 +120,8 @@ export class ServerLink {
   /** Handles one message from the main thread. */
   handle(message: ToWorker): void {
     switch (message.kind) {
+      case 'open':
+        return;
       case 'request':
         this.handleRequest(message);
         return;
@@ -499,7 +508,12 @@ export class ServerLink {
     const socket = this.socket;
     this.socket = undefined;
     this.registered = false;
-    const done = (): void => this.post({ kind: 'closed' });
+    const done = (): void => {
+      this.post({ kind: 'closed' });
+      this.config.asyncPort.close();
+      this.config.syncPort.close();
+      this.onClosed();
+    };
     if (socket === undefined || socket.destroyed) {
       done();
       return;

@@ -18,12 +18,13 @@ import { ClientDisconnectedError, ProtocolError } from '../errors.js';
 import { decodeMessage } from '../protocol/codec.js';
 import { readEnvelope } from '../protocol/envelope.js';
 import { errorFromWire } from '../protocol/wire-errors.js';
-import { workerScript } from '../protocol/worker-url.js';
+import { workerEntry } from './worker-entry.js';
 import {
   SIGNAL_DEAD,
   SIGNAL_REPLIES,
   SIGNAL_SLOTS,
   type AsyncMessage,
+  type LinkMessage,
   type ReplyMessage,
   type ToWorker,
   type WireErrorValue,
@@ -58,9 +59,39 @@ export interface RequestOptions {
 
 type ConfigWithoutChannels = Omit<WorkerConfig, 'signal' | 'syncPort' | 'asyncPort'>;
 
-/** The main-thread side of a client storage's worker. */
+/** The worker thread shared by every client storage of this process. */
+interface SharedWorker {
+  readonly worker: Worker;
+  /** The signal arrays of its open links (marked dead if the worker fails). */
+  readonly signals: Map<number, Int32Array>;
+}
+
+let shared: SharedWorker | undefined;
+let nextLink = 1;
+
+/** The process's network worker, started on first use; it never keeps the process alive. */
+function sharedWorker(): SharedWorker {
+  if (shared !== undefined) return shared;
+  const worker = new Worker(workerEntry('client-worker'));
+  worker.unref();
+  const current: SharedWorker = { worker, signals: new Map() };
+  const fail = (): void => {
+    for (const signal of current.signals.values()) {
+      Atomics.store(signal, SIGNAL_DEAD, 1);
+      Atomics.notify(signal, SIGNAL_REPLIES);
+    }
+    if (shared === current) shared = undefined;
+  };
+  worker.on('error', fail);
+  worker.on('exit', fail);
+  shared = current;
+  return current;
+}
+
+/** The main-thread side of one client storage's link in the network worker. */
 export class WorkerBridge {
-  private readonly worker: Worker;
+  private readonly shared: SharedWorker;
+  private readonly link = nextLink++;
   private readonly syncPort: MessagePort;
   private readonly asyncPort: MessagePort;
   private readonly signal: Int32Array;
@@ -80,22 +111,16 @@ export class WorkerBridge {
     this.signal = new Int32Array(signal);
     this.syncPort = sync.port1;
     this.asyncPort = events.port1;
-    const entry = workerScript(import.meta.url, 'client-worker');
-    const workerData: WorkerConfig = {
-      ...config,
-      signal,
-      syncPort: sync.port2,
-      asyncPort: events.port2,
+    this.shared = sharedWorker();
+    this.shared.signals.set(this.link, this.signal);
+    const open: LinkMessage = {
+      link: this.link,
+      message: {
+        kind: 'open',
+        config: { ...config, signal, syncPort: sync.port2, asyncPort: events.port2 },
+      },
     };
-    this.worker = new Worker(entry.url, {
-      workerData,
-      transferList: [sync.port2, events.port2],
-      execArgv: entry.execArgv,
-    });
-    this.worker.unref();
-    this.worker.on('error', () => {
-      Atomics.store(this.signal, SIGNAL_DEAD, 1);
-    });
+    this.shared.worker.postMessage(open, [sync.port2, events.port2]);
     this.asyncPort.on('message', (message: AsyncMessage) => this.dispatch(message));
     this.asyncPort.unref();
   }
@@ -107,7 +132,7 @@ export class WorkerBridge {
   call(build: (id: number) => ToWorker): unknown {
     this.checkOpen();
     const id = this.nextId++;
-    this.worker.postMessage(build(id));
+    this.postToWorker(build(id));
     return this.unwrap(this.waitForSyncReply(id));
   }
 
@@ -142,14 +167,14 @@ export class WorkerBridge {
       this.pending.set(id, { onResult, resolve, reject });
     });
     if (this.pending.size === 1) this.asyncPort.ref();
-    this.worker.postMessage(build(id));
+    this.postToWorker(build(id));
     return promise;
   }
 
   /** Sends a message that has no reply (notifications, `sendBlob`). */
   send(message: ToWorker): void {
     this.checkOpen();
-    this.worker.postMessage(message);
+    this.postToWorker(message);
   }
 
   /** Handles, synchronously and in order, every async-port message already posted. */
@@ -169,13 +194,18 @@ export class WorkerBridge {
     const timer = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref());
     await Promise.race([closing.catch(() => undefined), timer]);
     this.drain();
-    await this.worker.terminate();
+    this.shared.signals.delete(this.link);
     this.asyncPort.close();
     this.syncPort.close();
     for (const [id, pending] of this.pending) {
       this.pending.delete(id);
       pending.reject(this.closedError());
     }
+  }
+
+  private postToWorker(message: ToWorker): void {
+    const envelope: LinkMessage = { link: this.link, message };
+    this.shared.worker.postMessage(envelope);
   }
 
   private dispatch(message: AsyncMessage): void {
