@@ -27,8 +27,9 @@
  *   one's changes and gives back its base.
  *
  * Restore and deleteObject of base-only objects need `changes` to be a
- * RestoreStorage; iteration needs both storages to iterate; otherwise those
- * methods throw {@link Unsupported}. Undo is not offered.
+ * RestoreStorage, and restoreBlob a BlobRestoreStorage; iteration needs both
+ * storages to iterate; otherwise those methods throw {@link Unsupported}.
+ * Undo is not offered.
  *
  * @module
  */
