@@ -101,7 +101,10 @@ export class Connection<R extends object = UntypedRoot>
   private readCurrents = new Map<Oid, Tid>();
   private invalidations = new Map<Oid, Tid>();
   private invalidateEverything = false;
-  private committing: { stored: PersistentObject[]; resolved: Set<Oid> } | undefined;
+  /** The objects the commit in progress stored, and those conflict resolution changed (which the storage reports at vote). */
+  private committing: { stored: PersistentObject[]; resolved: Set<Oid> | undefined } | undefined;
+  /** The sort key, made on first use (the storage's never changes). */
+  private sortKeyValue: string | undefined;
   private savepoints: ConnectionSavepoint[] = [];
   private blobSavepoints: BlobSavepoint[] = [];
   private closeCallbacks: (() => void)[] = [];
@@ -428,7 +431,7 @@ export class Connection<R extends object = UntypedRoot>
 
   /** @internal */
   sortKey(): string {
-    return `${this.storage.sortKey()}:${String(this.id).padStart(12, '0')}`;
+    return (this.sortKeyValue ??= `${this.storage.sortKey()}:${String(this.id).padStart(12, '0')}`);
   }
 
   /** @internal */
@@ -474,14 +477,14 @@ export class Connection<R extends object = UntypedRoot>
     for (const [oid, serial] of this.readCurrents) {
       if (!seen.has(oid)) this.storage.checkCurrentSerialInTransaction(oid, serial, txn);
     }
-    this.committing = { stored, resolved: new Set() };
+    this.committing = { stored, resolved: undefined };
   }
 
   /** @internal */
   async tpcVote(txn: Transaction): Promise<void> {
     const resolved = await this.storage.tpcVote(txn);
-    if (this.committing !== undefined)
-      for (const oid of resolved) this.committing.resolved.add(oid);
+    if (this.committing !== undefined && resolved.length > 0)
+      this.committing.resolved = new Set(resolved);
   }
 
   /** @internal */
@@ -493,7 +496,7 @@ export class Connection<R extends object = UntypedRoot>
         const slot = slotOf(obj);
         slot.serial = tid;
         blobCommitted(obj);
-        if (committing.resolved.has(slot.oid as Oid)) {
+        if (committing.resolved?.has(slot.oid as Oid) === true) {
           ghostify(slot);
         } else {
           slot.state = UPTODATE;
@@ -501,8 +504,6 @@ export class Connection<R extends object = UntypedRoot>
         }
       }
     }
-    this.added.clear();
-    this.registered = [];
     this.endTransaction();
   }
 
@@ -600,15 +601,20 @@ export class Connection<R extends object = UntypedRoot>
 
   private endTransaction(): void {
     this.inCommit = false;
-    this.registered = [];
-    this.added = new Map();
-    this.readCurrents = new Map();
+    // Replaced only when used (most transactions read nothing current; small ones add nothing).
+    if (this.registered.length > 0) this.registered = [];
+    if (this.added.size > 0) this.added = new Map();
+    if (this.readCurrents.size > 0) this.readCurrents = new Map();
     this.committing = undefined;
     this.joined = undefined;
-    for (const savepoint of this.savepoints) savepoint.invalidate();
-    this.savepoints = [];
-    for (const blobs of this.blobSavepoints) blobs.discard();
-    this.blobSavepoints = [];
+    if (this.savepoints.length > 0) {
+      for (const savepoint of this.savepoints) savepoint.invalidate();
+      this.savepoints = [];
+    }
+    if (this.blobSavepoints.length > 0) {
+      for (const blobs of this.blobSavepoints) blobs.discard();
+      this.blobSavepoints = [];
+    }
   }
 
   /** Picks a new snapshot and applies the invalidations up to it, in one step. */

@@ -41,16 +41,20 @@ export function classNameOf(obj: object, registry: ClassRegistry): string {
   return name;
 }
 
-/** Encodes objects of one connection, queueing the new objects their states reach. */
-export class ObjectWriter {
+/**
+ * Encodes objects of one connection, queueing the new objects their states
+ * reach. It is its own encode context (no closure per writer).
+ */
+export class ObjectWriter implements EncodeContext {
+  /** The registry value classes are looked up in (the connection's). */
+  readonly registry: ClassRegistry;
   private readonly host: WriterHost;
   private readonly pending: PersistentObject[] = [];
-  /** Made once: every record of this writer shares it. */
-  private readonly context: EncodeContext;
-
+  /** Index of the next object of `pending` to hand out. */
+  private cursor = 0;
   constructor(host: WriterHost) {
     this.host = host;
-    this.context = { registry: host.registry, persistentRef: (value) => this.reference(value) };
+    this.registry = host.registry;
   }
 
   /** Queues an object to be written. */
@@ -60,15 +64,16 @@ export class ObjectWriter {
 
   /** The next queued object, or undefined when the queue is empty. */
   next(): PersistentObject | undefined {
-    return this.pending.shift();
+    return this.cursor < this.pending.length ? this.pending[this.cursor++] : undefined;
   }
 
   /** The record bytes of `obj`'s current state. */
   encode(obj: PersistentObject): Uint8Array {
-    return encodeRecord(classNameOf(obj, this.host.registry), stateOf(obj), this.context);
+    return encodeRecord(classNameOf(obj, this.registry), stateOf(obj), this);
   }
 
-  private reference(value: object): PersistentRef | undefined {
+  /** The reference to store for `value` if it is persistent (adopting it if new), else undefined. */
+  persistentRef(value: object): PersistentRef | undefined {
     if (!isPersistent(value)) return undefined;
     const slot = slotOf(value);
     if (slot.jar === undefined) {
@@ -80,6 +85,6 @@ export class ObjectWriter {
           `or database; a persistent object can be stored through one connection only`,
       );
     }
-    return { oid: slot.oid as Oid, className: classNameOf(value, this.host.registry) };
+    return { oid: slot.oid as Oid, className: classNameOf(value, this.registry) };
   }
 }

@@ -11,6 +11,8 @@ import type { Transaction } from './transaction.js';
 /** Which synchronizer method to call. */
 export type SynchronizerEvent = 'newTransaction' | 'beforeCompletion' | 'afterCompletion';
 
+const NO_ERRORS: readonly unknown[] = Object.freeze([]);
+
 /**
  * A set of synchronizers, held strongly (unlike ZODB's weak set, so an
  * object-literal synchronizer is never collected behind its owner's back):
@@ -46,15 +48,27 @@ export class SynchronizerRegistry {
    * Calls `event` on every synchronizer that has it, in registration order,
    * and returns the errors they threw (every synchronizer is called).
    */
-  notify(event: SynchronizerEvent, txn: Transaction): unknown[] {
-    const errors: unknown[] = [];
+  notify(event: SynchronizerEvent, txn: Transaction): readonly unknown[] {
+    const size = this.#synchronizers.size;
+    if (size === 0) return NO_ERRORS;
+    if (size === 1) {
+      // The common case (one connection) needs no snapshot of the set.
+      const only = this.#synchronizers.values().next().value as Synchronizer;
+      try {
+        only[event]?.(txn);
+        return NO_ERRORS;
+      } catch (error) {
+        return [error];
+      }
+    }
+    let errors: unknown[] | undefined;
     for (const synchronizer of [...this.#synchronizers]) {
       try {
         synchronizer[event]?.(txn);
       } catch (error) {
-        errors.push(error);
+        (errors ??= []).push(error);
       }
     }
-    return errors;
+    return errors ?? NO_ERRORS;
   }
 }

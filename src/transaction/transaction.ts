@@ -159,9 +159,11 @@ export class Transaction {
    * @throws TransactionError if the transaction is committing or completed.
    */
   join(dm: DataManager): void {
-    this.#assertOpen(`join ${describeDataManager(dm)}`);
+    // The message (which asks `dm` for its sort key) is built only to throw.
+    if (!this.#isOpen()) this.#assertOpen(`join ${describeDataManager(dm)}`);
     if (this.#resources.includes(dm)) return;
     this.#resources.push(dm);
+    if (this.#savepoints.length === 0) return;
     for (const savepoint of this.#liveSavepoints()) savepoint.abortOnRollback(dm);
   }
 
@@ -272,19 +274,19 @@ export class Transaction {
     if (this.#status === 'Doomed') {
       throw new DoomedTransaction('cannot commit a doomed transaction; abort it instead');
     }
-    this.#invalidateSavepoints(() => true);
+    this.#invalidateAllSavepoints();
     this.#assertNotFailed('commit');
     if (this.#status === 'Committing') {
       throw new TransactionError('cannot commit: the transaction is already committing');
     }
     try {
-      yield* this.#beforeCommit.call([], true);
-      const failures = new ErrorCollector();
-      failures.addAll(
-        'a synchronizer failed in beforeCompletion',
-        this.#slot.synchronizers.notify('beforeCompletion', this),
-      );
-      failures.throwFirst();
+      if (!this.#beforeCommit.isEmpty) yield* this.#beforeCommit.call([], true);
+      const errors = this.#slot.synchronizers.notify('beforeCompletion', this);
+      if (errors.length > 0) {
+        const failures = new ErrorCollector();
+        failures.addAll('a synchronizer failed in beforeCompletion', errors);
+        failures.throwFirst();
+      }
     } catch (error) {
       return yield* this.#failCommit(error, this.#resources, new Set());
     }
@@ -294,7 +296,7 @@ export class Transaction {
   }
 
   *#twoPhaseCommit(): Steps<void> {
-    let sorted = this.#resources;
+    let sorted: readonly DataManager[] = this.#resources;
     const voted = new Set<DataManager>();
     try {
       sorted = sortedBySortKey(this.#resources);
@@ -327,7 +329,9 @@ export class Transaction {
       'a synchronizer failed in afterCompletion after a commit',
       this.#slot.synchronizers.notify('afterCompletion', this),
     );
-    yield* this.#callAfterHooks(this.#afterCommit, [true], 'after-commit', failures);
+    if (!this.#afterCommit.isEmpty) {
+      yield* this.#callAfterHooks(this.#afterCommit, [true], 'after-commit', failures);
+    }
     this.#free();
     failures.report();
   }
@@ -483,6 +487,18 @@ export class Transaction {
     }
   }
 
+  /** Whether data managers may join and savepoints may be taken (see {@link #assertOpen}). */
+  #isOpen(): boolean {
+    return (
+      (this.#completion === undefined || this.#completion === 'aborting') &&
+      (this.#status === 'Active' || this.#status === 'Doomed')
+    );
+  }
+
+  #invalidateAllSavepoints(): void {
+    if (this.#savepoints.length > 0) this.#invalidateSavepoints(() => true);
+  }
+
   #invalidateSavepoints(which: (savepoint: Savepoint) => boolean): void {
     const kept: WeakRef<Savepoint>[] = [];
     for (const ref of this.#savepoints) {
@@ -499,7 +515,7 @@ export class Transaction {
     this.#slot.release(this);
     this.#resources = [];
     this.#data = undefined;
-    this.#invalidateSavepoints(() => true);
+    this.#invalidateAllSavepoints();
     this.#beforeCommit.clear();
     this.#afterCommit.clear();
     this.#beforeAbort.clear();
@@ -508,18 +524,25 @@ export class Transaction {
 }
 
 /** `resources` in ascending sort-key order (stable; see "The sort-key rule" in `interfaces.ts`). */
-function sortedBySortKey(resources: readonly DataManager[]): DataManager[] {
-  const keyed = resources.map((dm) => {
-    const key: unknown = dm.sortKey();
-    if (typeof key !== 'string') {
-      throw new TypeError(
-        `sortKey() of ${describeDataManager(dm)} returned ${typeof key}; it must return a string`,
-      );
-    }
-    return { dm, key };
-  });
+function sortedBySortKey(resources: readonly DataManager[]): readonly DataManager[] {
+  if (resources.length === 1) {
+    sortKeyOf(resources[0]!);
+    return resources;
+  }
+  const keyed = resources.map((dm) => ({ dm, key: sortKeyOf(dm) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((entry) => entry.dm);
+}
+
+/** `dm.sortKey()`; a TypeError unless it is a string. */
+function sortKeyOf(dm: DataManager): string {
+  const key: unknown = dm.sortKey();
+  if (typeof key !== 'string') {
+    throw new TypeError(
+      `sortKey() of ${describeDataManager(dm)} returned ${typeof key}; it must return a string`,
+    );
+  }
+  return key;
 }
 
 function describeError(error: unknown): string {

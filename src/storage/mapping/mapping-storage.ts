@@ -280,7 +280,8 @@ export class MappingStorage
   /** The next unused oid (1, 2, ...; stores and restores of higher oids move it on). */
   newOid(): Oid {
     this.ensureWritable('allocate an oid');
-    assert(this.nextOid <= MAX_OID, 'oid space exhausted');
+    // `assert` only on failure: node's assert allocates on every call.
+    if (this.nextOid > MAX_OID) assert(false, 'oid space exhausted');
     return this.nextOid++;
   }
 
@@ -441,7 +442,7 @@ export class MappingStorage
   async tpcFinish(txn: TransactionMetaData): Promise<Tid> {
     const pending = this.pendingFor(txn, 'tpcFinish', 'voted');
     const { tid } = pending;
-    assert(tid > this.lastTid, 'tids must strictly increase');
+    if (tid <= this.lastTid) assert(false, 'tids must strictly increase');
     this.blobs.finish(tid);
     const oids = this.commit(pending, txn);
     this.pending = undefined;
@@ -534,8 +535,9 @@ export class MappingStorage
     this.ensureWritable(method);
     if (phase === 'begun') this.tpc.requireBegun(txn, method);
     else this.tpc.requireVoted(txn, method);
-    assert(this.pending !== undefined, 'a current transaction has a pending commit');
-    return this.pending;
+    const pending = this.pending;
+    if (pending === undefined) assert(false, 'a current transaction has a pending commit');
+    return pending;
   }
 
   private currentRevision(oid: Oid): Revision | undefined {
