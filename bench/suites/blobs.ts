@@ -66,13 +66,26 @@ async function drain(stream: NodeJS.ReadableStream): Promise<void> {
 }
 
 async function seconds(fn: () => Promise<void> | void): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return (performance.now() - start) / 1000;
+  return (await measure(fn)).wall;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+/** Wall-clock and CPU seconds of one timed step. */
+interface Measure {
+  readonly wall: number;
+  /** CPU time of this process (user + system): less sensitive to a busy machine than `wall`. */
+  readonly cpu: number;
+}
+
+async function measure(fn: () => Promise<void> | void): Promise<Measure> {
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now();
+  await fn();
+  const cpu = process.cpuUsage(cpuBefore);
+  return { wall: (performance.now() - start) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+}
+
+function median(values: readonly Measure[]): number {
+  const sorted = values.map((m) => m.wall).sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
@@ -86,12 +99,12 @@ function record(
   reporter.record({ suite: 'blobs', workload, variant, value: mbps, unit: 'MB/s', target });
 }
 
-/** Seconds to write and to read back each variant, one entry per round. */
+/** Time to write and to read back each variant, one entry per round. */
 interface Timings {
-  plainWrite: number[];
-  plainRead: number[];
-  blobWrite: number[];
-  blobRead: number[];
+  plainWrite: Measure[];
+  plainRead: Measure[];
+  blobWrite: Measure[];
+  blobRead: Measure[];
 }
 
 /** One round: a plain stream copy and a blob write (stream + commit), each read back. */
@@ -108,9 +121,9 @@ async function round(
     const copy = join(dir, `copy-${index}.bin`);
     flush(written);
     timings.plainWrite.push(
-      await seconds(() => pipeline(createReadStream(source), createWriteStream(copy))),
+      await measure(() => pipeline(createReadStream(source), createWriteStream(copy))),
     );
-    timings.plainRead.push(await seconds(() => drain(createReadStream(copy))));
+    timings.plainRead.push(await measure(() => drain(createReadStream(copy))));
     written.push(copy);
   };
   const blob = async (): Promise<void> => {
@@ -118,12 +131,12 @@ async function round(
     conn.root[`blob${index}`] = stored;
     flush(written);
     timings.blobWrite.push(
-      await seconds(async () => {
+      await measure(async () => {
         await pipeline(createReadStream(source), stored.open('w'));
         await tm.commit();
       }),
     );
-    timings.blobRead.push(await seconds(() => drain(stored.open('r'))));
+    timings.blobRead.push(await measure(() => drain(stored.open('r'))));
     written.push(stored.committed());
   };
   if (index % 2 === 0) {
@@ -135,6 +148,15 @@ async function round(
   }
   flush(written);
   rmSync(join(dir, `copy-${index}.bin`));
+  const last = (values: Measure[]): string => {
+    const m = values[values.length - 1];
+    return m === undefined ? '?' : `${m.wall.toFixed(2)}/${m.cpu.toFixed(2)}`;
+  };
+  process.stderr.write(
+    `  round ${index + 1} (${index % 2 === 0 ? 'plain' : 'blob'} first), wall/cpu seconds: ` +
+      `plain write ${last(timings.plainWrite)} read ${last(timings.plainRead)}, ` +
+      `blob write ${last(timings.blobWrite)} read ${last(timings.blobRead)}\n`,
+  );
 }
 
 const blobs: BenchSuite = async (reporter, options) => {
