@@ -116,6 +116,9 @@ import {
 } from './wire-replies.js';
 import { WorkerBridge } from './worker-bridge.js';
 
+/** Most undo log entries fetched to apply a filter on the client (the server's bound on `last`). */
+const UNDO_LOG_ENTRIES_MAX = 1 << 30;
+
 /** Largest number of oids per `prefetch` request (PROTOCOL's limit). */
 const PREFETCH_BATCH = 10_000;
 
@@ -463,7 +466,7 @@ export class ClientStorage
   /** A new oid, from a batch reserved on the server. */
   newOid(): Oid {
     this.checkOpen('newOid');
-    if (this.readOnly) throw new ReadOnlyError(`storage ${this.name} is read-only`);
+    this.checkWritable();
     if (this.oidBatch.length === 0) {
       this.oidBatch = wireOids(
         this.bridge.callMethod('newOids', [NEW_OIDS_BATCH]),
@@ -484,7 +487,12 @@ export class ClientStorage
    */
   async tpcBegin(txn: TransactionMetaData, tid?: Tid): Promise<void> {
     this.checkOpen('tpcBegin');
-    if (this.readOnly) throw new ReadOnlyError(`storage ${this.name} is read-only`);
+    this.checkWritable();
+    if (tid !== undefined && tid <= this.lastTransaction()) {
+      throw new StorageTransactionError(
+        `tpcBegin: tid ${tidRepr(tid)} is not after the last transaction ${tidRepr(this.lastTid)} of ${this.name}`,
+      );
+    }
     await this.tpc.begin(txn);
     try {
       await this.bridge.post((id) => ({ kind: 'awaitConnection', id, reply: 'async' }));
@@ -598,6 +606,7 @@ export class ClientStorage
       write === undefined ||
       write.data === null ||
       committedData === null ||
+      write.oldSerial === ZERO_TID ||
       this.db === undefined
     ) {
       throw new ConflictError({
@@ -607,13 +616,27 @@ export class ClientStorage
         reason: 'the conflicting change cannot be merged',
       });
     }
-    const merged = this.db.tryToResolveConflict(
-      oid,
-      committedSerial,
-      write.oldSerial,
-      write.data,
-      committedData,
-    );
+    let merged: Uint8Array;
+    try {
+      merged = this.db.tryToResolveConflict(
+        oid,
+        committedSerial,
+        write.oldSerial,
+        write.data,
+        committedData,
+      );
+    } catch (error) {
+      if (error instanceof ConflictError) throw error;
+      throw new ConflictError(
+        {
+          oid,
+          oldSerial,
+          committedSerial,
+          reason: `conflict resolution failed: ${error instanceof Error ? error.message : String(error)}`,
+        },
+        undefined,
+      );
+    }
     write.data = merged;
     commit.resolved.add(oid);
     return [oid, committedSerial, merged];
@@ -676,6 +699,7 @@ export class ClientStorage
 
   private begun(txn: TransactionMetaData, method: string): PendingCommit {
     this.checkOpen(method);
+    this.checkWritable();
     this.tpc.requireBegun(txn, method);
     return this.commit!;
   }
@@ -700,7 +724,7 @@ export class ClientStorage
   ): UndoLogEntry[] {
     this.checkOpen('undoLog');
     if (filter === undefined) return this.fetchUndoLog(first, last);
-    return sliceUndoLog(this.fetchUndoLog(0, Number.MAX_SAFE_INTEGER), first, last, filter);
+    return sliceUndoLog(this.fetchUndoLog(0, UNDO_LOG_ENTRIES_MAX), first, last, filter);
   }
 
   /** Like {@link undoLog}, filtered by a specification. */
@@ -733,11 +757,20 @@ export class ClientStorage
     });
   }
 
-  /** Transactions with `start <= tid <= stop`, oldest first, fetched in batches. */
-  *iterator(start?: Tid, stop?: Tid): Generator<TransactionRecord> {
+  /**
+   * Transactions with `start <= tid <= stop`, oldest first, fetched in
+   * batches. The iterator is a snapshot: without `stop`, it ends at the last
+   * transaction known when it was created.
+   */
+  iterator(start?: Tid, stop?: Tid): Iterable<TransactionRecord> {
     this.checkOpen('iterator');
+    const last = this.lastTransaction();
+    return this.iterate(start, stop === undefined || stop > last ? last : stop);
+  }
+
+  private *iterate(start: Tid | undefined, stop: Tid): Generator<TransactionRecord> {
     const iterId = readCount(
-      this.bridge.callMethod('iterStart', [start ?? null, stop ?? null]),
+      this.bridge.callMethod('iterStart', [start ?? null, stop]),
       'iterStart reply',
     );
     let done = false;
@@ -777,6 +810,7 @@ export class ClientStorage
    */
   async pack(t: Tid, _references: ReferencesFunction, options: PackOptions = {}): Promise<void> {
     this.checkOpen('pack');
+    this.checkWritable();
     await this.bridge.request('pack', [t, { gc: options.gc ?? true }]);
   }
 
@@ -904,17 +938,32 @@ export class ClientStorage
   /** Writes the cache file, disconnects and stops the worker. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.commit !== undefined) await this.abortCommit(this.commit);
+    this.closed = true;
+    clearInterval(this.saveTimer);
+    // A commit in progress is abandoned: the server aborts the transaction
+    // of a connection that closes. Its holder keeps the local lock, so no
+    // waiting tpcBegin starts; the waiters fail when the lock closes, last.
+    const commit = this.commit;
+    this.commit = undefined;
+    if (commit !== undefined) {
+      for (const file of commit.blobFiles.values()) fs.rmSync(file, { force: true });
+    }
     try {
-      this.saveCache();
+      if (this.options.cacheFile !== undefined) {
+        this.bridge.drain();
+        saveCacheFile(this.options.cacheFile, this.cache);
+      }
     } finally {
-      this.closed = true;
-      clearInterval(this.saveTimer);
       await this.bridge.close();
       if (this.ownsBlobDir && this.localBlobDir !== undefined) {
         fs.rmSync(this.localBlobDir, { recursive: true, force: true });
       }
+      this.tpc.lock.close(new StorageClosedError(this.name, 'tpcBegin'));
     }
+  }
+
+  private checkWritable(): void {
+    if (this.readOnly) throw new ReadOnlyError(`storage ${this.name} is read-only`);
   }
 
   private checkOpen(operation: string): void {
