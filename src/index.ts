@@ -56,6 +56,12 @@ export {
 } from './storage/file/index.js';
 export type { CheckFinding, RecoveryOptions, RecoveryReport } from './storage/file/index.js';
 export { DemoStorage, type DemoStorageOptions } from './storage/demo/index.js';
+export {
+  ClientStorage,
+  type ClientStorageOptions,
+  type ClientStorageStatus,
+  type ClientCacheStats,
+} from './client/index.js';
 
 export type {
   Storage,
