@@ -34,5 +34,5 @@ export {
   wireTidOrNull,
   wireTuple,
 } from './wire-values.js';
-export { workerScript, type WorkerScript } from './worker-url.js';
+export { workerScriptUrl } from './worker-url.js';
 export * from './messages.js';

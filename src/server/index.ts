@@ -33,3 +33,15 @@ export {
   type ServerLog,
 } from './server-log.js';
 export { RecentInvalidations, type CacheVerdict } from './recent-invalidations.js';
+export {
+  startServerThread,
+  type ServerThreadHandle,
+  type ServerThreadOptions,
+} from './server-thread.js';
+export {
+  parseServerConfiguration,
+  serverOptionsFromConfiguration,
+  ZEO_KEYS,
+  type ServerConfiguration,
+  type ServerConfigurationOverrides,
+} from './server-config.js';
