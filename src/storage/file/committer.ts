@@ -36,8 +36,8 @@ import { GroupCommit } from './group-commit.js';
 import { PendingTransaction, encodeMetadata } from './pending-transaction.js';
 import { readRecordData, readRecordHeader } from './record-reader.js';
 import { restoreRecord } from './restore.js';
+import { RecentTransactions } from './recent-transactions.js';
 import type { StorageState } from './storage-state.js';
-import { RECENT_SERIALS_MAX } from './limits.js';
 import { TransactionBuffer } from './transaction-buffer.js';
 import { findTransaction } from './transaction-reader.js';
 import { parseUndoId, undoTransactionAt } from './undo.js';
@@ -60,8 +60,8 @@ export class Committer {
   readonly groupCommit: GroupCommit;
   private readonly buffer: TransactionBuffer;
   private pending: PendingTransaction | undefined;
-  /** Position -> tid of recently finished records (bounded, oldest dropped first). */
-  private readonly recentSerials = new Map<number, Tid>();
+  /** File ranges and tids of recently finished transactions (conflict checks without reads). */
+  private readonly recent = new RecentTransactions();
 
   /** A committer for the storage whose state is `state`. */
   constructor(
@@ -221,8 +221,8 @@ export class Committer {
       throw error;
     }
     const oids: Oid[] = [];
+    this.recent.add(pending.pos, pending.end, pending.tid);
     for (const [oid, record] of pending.records) {
-      this.rememberSerial(record.pos, pending.tid);
       state.index.set(oid, record.pos);
       if (record.deletion) state.deleted.set(oid, 1);
       else if (state.deleted.size > 0) state.deleted.delete(oid);
@@ -258,20 +258,13 @@ export class Committer {
 
   /** Forgets remembered positions (the file was replaced by pack). */
   forgetPositions(): void {
-    this.recentSerials.clear();
+    this.recent.clear();
   }
 
   /** The tid of the record of `oid` at `pos` (`ZERO_TID` for position 0), from memory when recent. */
   private serialAt(pos: number, oid: Oid): Tid {
     if (pos === 0) return ZERO_TID;
-    return this.recentSerials.get(pos) ?? readRecordHeader(this.state.file, pos, oid).tid;
-  }
-
-  private rememberSerial(pos: number, tid: Tid): void {
-    this.recentSerials.set(pos, tid);
-    if (this.recentSerials.size > RECENT_SERIALS_MAX) {
-      this.recentSerials.delete(this.recentSerials.keys().next().value!);
-    }
+    return this.recent.tidAt(pos) ?? readRecordHeader(this.state.file, pos, oid).tid;
   }
 
   private publish(transaction: FinishedTransaction): void {
