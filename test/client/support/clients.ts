@@ -1,0 +1,61 @@
+/**
+ * Clients for the tests: a DB over a ClientStorage with its own explicit
+ * transaction manager, opened against a test server's storage.
+ */
+
+import { ClientStorage } from '../../../src/client/client-storage.js';
+import type { ClientStorageOptions } from '../../../src/client/client-options.js';
+import { DB } from '../../../src/connection/db.js';
+import type { Connection } from '../../../src/connection/connection.js';
+import { TransactionManager } from '../../../src/transaction/index.js';
+
+/** A database over a client storage, with one connection under its own manager. */
+export interface Client {
+  readonly storage: ClientStorage;
+  readonly db: DB;
+  readonly tm: TransactionManager;
+  readonly conn: Connection;
+  /** The connection's root, untyped. */
+  readonly root: Record<string, unknown> & { [key: string]: any };
+}
+
+/** Opens a client of `storage` on `address` (wait timeout 5 s unless given). */
+export function openClient(
+  address: string,
+  storage: string,
+  options: Partial<ClientStorageOptions> = {},
+): Client {
+  const clientStorage = new ClientStorage({ address, storage, waitTimeout: 5, ...options });
+  const db = new DB(clientStorage);
+  const tm = new TransactionManager({ explicit: true });
+  const conn = db.open({ transactionManager: tm });
+  return {
+    storage: clientStorage,
+    db,
+    tm,
+    conn,
+    get root() {
+      return conn.root as Record<string, any>;
+    },
+  };
+}
+
+/** Runs `body` in a transaction of `client` and commits it. */
+export async function inTransaction(
+  client: Client,
+  body: (root: Client['root']) => void,
+): Promise<void> {
+  client.tm.begin();
+  try {
+    body(client.root);
+    await client.tm.commit();
+  } catch (error) {
+    client.tm.abort();
+    throw error;
+  }
+}
+
+/** Closes every client's database. */
+export async function closeClients(...clients: Client[]): Promise<void> {
+  for (const client of clients) await client.db.close();
+}
