@@ -13,6 +13,9 @@ import { recordPackr } from './msgpack-codec.js';
 import { StateEncoder } from './state-encoder.js';
 import { UnstorableFailure } from './unstorable.js';
 
+/** The encoder no `encodeRecord` call is using, if any. */
+let spareEncoder: StateEncoder | undefined;
+
 /**
  * Encodes a record: the class name `className`, the references found in
  * `state`, and `state` itself (layout in FORMAT.md).
@@ -43,25 +46,35 @@ export function encodeRecord(className: string, state: unknown, ctx: EncodeConte
       `encodeRecord: the class name must be a non-empty string, got ${String(className)}`,
     );
   }
-  const encoder = new StateEncoder(ctx, ctx.registry ?? defaultRegistry);
-  let tree: unknown;
+  const registry = ctx.registry ?? defaultRegistry;
+  // One encoder serves record after record; a nested call (from a callback
+  // of the state walk) finds none spare and makes its own.
+  const encoder = spareEncoder ?? new StateEncoder(ctx, registry);
+  spareEncoder = undefined;
+  encoder.start(ctx, registry);
   try {
-    tree = encoder.encodeState(state);
-  } catch (error) {
-    if (error instanceof UnstorableFailure) throw error.toError(className);
-    throw error;
+    let tree: unknown;
+    try {
+      tree = encoder.encodeState(state);
+    } catch (error) {
+      if (error instanceof UnstorableFailure) throw error.toError(className);
+      throw error;
+    }
+    const flags = encoder.structured ? FLAG_STRUCTURED : 0;
+    const writer = new RecordWriter(
+      flags,
+      className,
+      encoder.classes,
+      encoder.referenceTable(),
+      tree,
+    );
+    // REUSE_BUFFER_MODE returns msgpackr's whole buffer with the record's bounds in start/end.
+    const packed = recordPackr.pack(writer, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as ReusedBuffer;
+    return copyOut(packed, packed.start, packed.end);
+  } finally {
+    encoder.finish();
+    spareEncoder = encoder;
   }
-  const flags = encoder.structured ? FLAG_STRUCTURED : 0;
-  const writer = new RecordWriter(
-    flags,
-    className,
-    encoder.classes,
-    encoder.referenceTable(),
-    tree,
-  );
-  // REUSE_BUFFER_MODE returns msgpackr's whole buffer with the record's bounds in start/end.
-  const packed = recordPackr.pack(writer, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as ReusedBuffer;
-  return copyOut(packed, packed.start, packed.end);
 }
 
 type ReusedBuffer = Buffer & { start: number; end: number };

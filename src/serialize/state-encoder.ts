@@ -71,24 +71,56 @@ const SLOTTED_BUILTINS: readonly [AnyClass, string][] = [
 
 type Properties = Record<string, unknown>;
 
-/** Encodes one state; an instance serves one call of `encodeRecord`. */
+/**
+ * Encodes one state at a time: `encodeRecord` takes an instance, calls
+ * {@link StateEncoder.start}, walks one state, packs, and calls
+ * {@link StateEncoder.finish}, after which the instance can serve the next
+ * record (so its tables are not reallocated per record).
+ */
 export class StateEncoder {
   /** The class table, in order of first use. */
   readonly classes: string[] = [];
   /** Whether the tree holds structure tags or back-references. */
   structured = false;
-  readonly #context: EncodeContext;
-  readonly #registry: ClassRegistry;
+  #context: EncodeContext | undefined;
+  #registry: ClassRegistry;
   #classIndexes: Map<string, number> | undefined;
   readonly #referenceOids: Oid[] = [];
   readonly #referenceClasses: number[] = [];
   #referenceIndexes: Map<Oid, number> | undefined;
-  readonly #objectNumbers = new Map<object, number>();
+  /**
+   * The first inline object met and its number, kept outside
+   * `#objectNumbers`: most states are one flat object, which then needs no
+   * Map at all.
+   */
+  #firstObject: object | undefined;
+  #firstObjectNumber = 0;
+  #objectNumbers: Map<object, number> | undefined;
   #nextObjectNumber = 0;
 
   constructor(context: EncodeContext, registry: ClassRegistry) {
     this.#context = context;
     this.#registry = registry;
+  }
+
+  /** Prepares this (finished) encoder for a state encoded with `context` and `registry`. */
+  start(context: EncodeContext, registry: ClassRegistry): void {
+    this.#context = context;
+    this.#registry = registry;
+  }
+
+  /** Forgets the last state (the tree and tables must not be in use any more). */
+  finish(): void {
+    this.classes.length = 0;
+    this.structured = false;
+    this.#context = undefined;
+    this.#classIndexes = undefined;
+    this.#referenceOids.length = 0;
+    this.#referenceClasses.length = 0;
+    this.#referenceIndexes = undefined;
+    this.#firstObject = undefined;
+    this.#objectNumbers = undefined;
+    this.#nextObjectNumber = 0;
   }
 
   /** The packable tree for `state` (the state itself is never offered to `persistentRef`). */
@@ -124,20 +156,27 @@ export class StateEncoder {
   }
 
   #object(value: object, depth: number): unknown {
-    const ref = this.#context.persistentRef(value);
+    const ref = (this.#context as EncodeContext).persistentRef(value);
     if (ref !== undefined) return this.#reference(ref);
     return this.#inlineOrShared(value, depth);
   }
 
   #inlineOrShared(value: object, depth: number): unknown {
     if (value instanceof PersistentReference) return this.#reference(value);
-    const number = this.#objectNumbers.get(value);
+    const number =
+      value === this.#firstObject ? this.#firstObjectNumber : this.#objectNumbers?.get(value);
     if (number !== undefined) {
       this.structured = true;
       return new BackReferenceWriter(number);
     }
     if (depth >= NESTING_DEPTH_MAX) throw depthFailure();
-    this.#objectNumbers.set(value, this.#newObjectNumber());
+    const newNumber = this.#newObjectNumber();
+    if (this.#firstObject === undefined) {
+      this.#firstObject = value;
+      this.#firstObjectNumber = newNumber;
+    } else {
+      (this.#objectNumbers ??= new Map<object, number>()).set(value, newNumber);
+    }
     return this.#inline(value, depth + 1);
   }
 

@@ -70,6 +70,65 @@ describe('Persistent objects', () => {
     expect((book as Persistent).__getstate__()).toEqual({ title: 'Dune', pages: 0 });
   });
 
+  it('class fields are own data properties, even where a base class has an accessor of that name', () => {
+    let setterCalls = 0;
+    class Base extends Persistent {}
+    Object.defineProperty(Base.prototype, 'label', {
+      get: () => 'from the accessor',
+      set: () => {
+        setterCalls++;
+      },
+    });
+    class Labelled extends Base {
+      label = 'from the field';
+      count = 1;
+    }
+    const item = new Labelled();
+    expect(setterCalls).toBe(0);
+    expect(item.label).toBe('from the field');
+    expect(Object.getOwnPropertyDescriptor(item, 'count')).toEqual({
+      value: 1,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  });
+
+  it('Object.defineProperty keeps its attributes and marks a saved object changed', () => {
+    const jar = new FakeJar();
+    const book = savedBook(jar);
+    void book.title;
+    Object.defineProperty(book, 'hidden', { value: 1, enumerable: false });
+    expect(book._p_changed).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(book, 'hidden')).toEqual({
+      value: 1,
+      writable: false,
+      enumerable: false,
+      configurable: false,
+    });
+    Object.defineProperty(book, 'shown', {
+      value: 2,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    expect(Object.keys(book)).toContain('shown');
+  });
+
+  it('defining a property on a non-extensible object fails as on a plain object', () => {
+    const book = new Book();
+    Object.preventExtensions(book);
+    expect(
+      Reflect.defineProperty(book, 'extra', {
+        value: 1,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      }),
+    ).toBe(false);
+    expect(() => Object.defineProperty(book, 'extra', { value: 1 })).toThrow(TypeError);
+  });
+
   it('a ghost loads on first attribute read, and reading _p_ attributes never loads', () => {
     const jar = new FakeJar();
     const book = savedBook(jar);

@@ -225,3 +225,43 @@ describe('the header: class name and references without decoding the state', () 
     });
   });
 });
+
+describe('encoding from inside an encode', () => {
+  it('a persistentRef callback that encodes another record leaves both records intact', () => {
+    const inner: Uint8Array[] = [];
+    const outer = encodeContext();
+    const ctx: EncodeContext = {
+      registry: outer.registry,
+      persistentRef(value: object) {
+        if (value instanceof FakePersistent) {
+          inner.push(
+            encodeRecord(
+              value.className,
+              { own: value.oid, list: [new FakePersistent(99)], same: { a: 1 } },
+              encodeContext(),
+            ),
+          );
+        }
+        return outer.persistentRef(value);
+      },
+    };
+    const shared = { tag: 'shared' };
+    const bytes = encodeRecord(
+      'app.Shelf',
+      { first: new FakePersistent(5), twice: [shared, shared], last: new FakePersistent(6) },
+      ctx,
+    );
+    expect(readRecordHeader(bytes).references).toEqual([5, 6]);
+    const { state } = decodeRecord(bytes, decodeContext()) as {
+      state: { twice: object[]; first: Ghost; last: Ghost };
+    };
+    expect(state.twice[0]).toBe(state.twice[1]);
+    expect(state.first.ref.oid).toBe(5);
+    expect(state.last.ref.oid).toBe(6);
+    expect(inner.map((record) => readRecordHeader(record).references)).toEqual([[99], [99]]);
+    expect(decodeRecord(inner[1]!, decodeContext()).state).toMatchObject({
+      own: 6,
+      same: { a: 1 },
+    });
+  });
+});
