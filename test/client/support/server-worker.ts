@@ -14,10 +14,8 @@ const data = workerData as ServerWorkerData;
 
 function open(spec: ServerWorkerData['storages'][number]): Storage {
   if (spec.kind === 'mapping') return new MappingStorage();
-  return new FileStorage(spec.path, {
-    create: true,
-    ...(spec.blobDir === undefined ? {} : { blobDir: spec.blobDir }),
-  });
+  // An existing Data.fs is opened (a restarted server), a missing one created.
+  return new FileStorage(spec.path, spec.blobDir === undefined ? {} : { blobDir: spec.blobDir });
 }
 
 const storages = new Map<string, Storage>();
@@ -30,6 +28,9 @@ const server = await StorageServer.start({
   readOnly: data.readOnly,
   ...(data.token === undefined ? {} : { authentication: { token: data.token } }),
   shutdownTimeoutMs: 1000,
+  ...(data.invalidationQueueSize === undefined
+    ? {}
+    : { invalidationQueueSize: data.invalidationQueueSize }),
 });
 const address = server.addresses[0]!;
 parentPort!.postMessage({

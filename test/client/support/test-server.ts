@@ -28,6 +28,8 @@ export interface ServerWorkerData {
   readonly unixPath?: string;
   readonly readOnly?: boolean;
   readonly token?: string;
+  /** Transactions the server remembers for cache verification. */
+  readonly invalidationQueueSize?: number;
 }
 
 /** A running test server. */
