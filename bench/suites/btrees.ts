@@ -6,6 +6,8 @@
  * after reopening (every bucket loaded from the storage), and what one
  * changed key costs in records and bytes.
  * The in-memory operations are compared with the `sorted-btree` package.
+ * Each timed phase starts after a full garbage collection (when the runner
+ * exposes `gc`), and its note gives the CPU seconds it used.
  *
  * References: Python's BTrees with their C extensions on this kind of
  * machine. Targets (the issue's): 2x on the OOBTree figures and on commit
@@ -51,16 +53,41 @@ function shuffled<T>(items: T[]): T[] {
   return items;
 }
 
+/**
+ * CPU seconds (user + system, every thread of the process) of the last
+ * timed run: on a loaded machine a steadier figure than the wall clock,
+ * which also counts the time other processes hold the cores.
+ */
+let lastCpuSeconds = 0;
+
+/** Collects the garbage of earlier phases (when `--expose-gc` is on), so a phase pays only for its own. */
+function settle(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 function time(fn: () => void): number {
+  settle();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   fn();
-  return (performance.now() - start) / 1000;
+  const seconds = (performance.now() - start) / 1000;
+  lastCpuSeconds = cpuSecondsSince(cpu);
+  return seconds;
 }
 
 async function timeAsync(fn: () => Promise<void>): Promise<number> {
+  settle();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await fn();
-  return (performance.now() - start) / 1000;
+  const seconds = (performance.now() - start) / 1000;
+  lastCpuSeconds = cpuSecondsSince(cpu);
+  return seconds;
 }
 
 /** Wraps `storage.store` to count records and bytes. */
@@ -123,6 +150,8 @@ async function runCase(reporter: BenchReporter, kind: StorageKind, c: TreeCase):
         : lower
           ? reference! / c.factor[ref]
           : reference! * c.factor[ref];
+    const counted = unit === 'records' || unit === 'bytes';
+    const cpu = counted ? undefined : `cpu ${lastCpuSeconds.toFixed(3)} s`;
     reporter.record({
       suite: 'btrees',
       workload: `${c.name} ${workload}`,
@@ -132,7 +161,7 @@ async function runCase(reporter: BenchReporter, kind: StorageKind, c: TreeCase):
       reference,
       target,
       better: lower ? 'lower' : 'higher',
-      note,
+      note: [note, cpu].filter((part) => part !== undefined).join('; ') || undefined,
     });
   };
   let storage = await kind.create();
