@@ -31,7 +31,7 @@ import type { Oid, Tid } from '../ids.js';
 import { ROOT_OID, ZERO_TID } from '../ids.js';
 import type { PersistentObject } from '../persistent/interfaces.js';
 import { CHANGED, GHOST, UPTODATE } from '../persistent/interfaces.js';
-import { installState, newGhost } from '../persistent/persistent.js';
+import { installState, newGhostSlot } from '../persistent/persistent.js';
 import type { Persistent } from '../persistent/persistent.js';
 import { ghostify, isPersistent, slotOf } from '../persistent/slot.js';
 import type { ClassRegistry } from '../serialize/class-registry.js';
@@ -389,7 +389,7 @@ export class Connection<R extends object = UntypedRoot>
     slot.jar = this;
     slot.serial = ZERO_TID;
     this.added.set(oid, obj);
-    this.cache.set(oid, obj, slot);
+    this.cache.add(oid, obj, slot);
     this.join();
     return oid;
   }
@@ -564,9 +564,9 @@ export class Connection<R extends object = UntypedRoot>
     const cached = this.cache.get(ref.oid);
     if (cached !== undefined) return cached;
     const cls = this.db.persistentClassFor(ref.className, ref.oid);
-    const ghost = newGhost(cls, ref.oid, this);
-    this.cache.set(ref.oid, ghost);
-    return ghost;
+    const slot = newGhostSlot(cls, ref.oid, this);
+    this.cache.add(ref.oid, slot.proxy, slot);
+    return slot.proxy;
   }
 
   /**

@@ -8,7 +8,8 @@
  *   strongly and the ghosts among them are switched to `WeakRef`s in
  *   amortised passes once there are enough of them; entries whose object was
  *   collected are swept the same way (cheaper than a FinalizationRegistry).
- * - Non-ghost objects are also held strongly in `active` (by their slots),
+ * - Non-ghost objects are also held strongly in a doubly linked list of
+ *   their slots (links kept in the slots: no hash table entry per object),
  *   and are ghosted in least-recently-used order by {@link ObjectCache.gc}
  *   until both the object-count and the byte-size target are met (each limit
  *   works alone; 0 turns a limit off). Changed objects, and new objects not
@@ -58,7 +59,10 @@ export class ObjectCache {
   targetBytes: number;
 
   private readonly byOid = new Map<Oid, PersistentObject | WeakRef<PersistentObject>>();
-  private readonly active = new Set<PersistentSlot>();
+  /** The non-ghost objects' slots, in activation order (a list linked through the slots). */
+  private oldest: PersistentSlot | undefined = undefined;
+  private newest: PersistentSlot | undefined = undefined;
+  private activeCount = 0;
   private activeBytes = 0;
   /** Entries of `byOid` held strongly (an upper bound: counted when set). */
   private strongEntries = 0;
@@ -86,6 +90,16 @@ export class ObjectCache {
     if (slot.state !== GHOST) this.activated(slot);
   }
 
+  /**
+   * {@link set} for an oid the caller knows has no live object here (it just
+   * missed in {@link get}, or the storage just allocated it): one lookup less.
+   */
+  add(oid: Oid, obj: PersistentObject, slot: PersistentSlot): void {
+    this.byOid.set(oid, obj);
+    this.strongEntries++;
+    if (slot.state !== GHOST) this.activated(slot);
+  }
+
   /** Forgets an object (an added object whose transaction aborted). */
   delete(oid: Oid): void {
     const obj = this.get(oid);
@@ -97,7 +111,12 @@ export class ObjectCache {
   activated(slot: PersistentSlot): void {
     if (!slot.cached) {
       slot.cached = true;
-      this.active.add(slot);
+      slot.cachePrevious = this.newest;
+      slot.cacheNext = undefined;
+      if (this.newest === undefined) this.oldest = slot;
+      else this.newest.cacheNext = slot;
+      this.newest = slot;
+      this.activeCount++;
       this.activeBytes += slot.estimatedSize;
     }
   }
@@ -105,7 +124,7 @@ export class ObjectCache {
   /** True when the non-ghost objects exceed a target by `factor`. */
   overTarget(factor = 1): boolean {
     return (
-      (this.targetCount > 0 && this.active.size > this.targetCount * factor) ||
+      (this.targetCount > 0 && this.activeCount > this.targetCount * factor) ||
       (this.targetBytes > 0 && this.activeBytes > this.targetBytes * factor)
     );
   }
@@ -116,7 +135,7 @@ export class ObjectCache {
    * many objects were ghosted.
    */
   gc(): number {
-    if (this.strongEntries - this.active.size > Math.max(STRONG_GHOSTS_MAX, this.active.size)) {
+    if (this.strongEntries - this.activeCount > Math.max(STRONG_GHOSTS_MAX, this.activeCount)) {
       this.weakenGhosts();
     }
     // The object count only over-counts (objects ghosted behind our back),
@@ -127,7 +146,9 @@ export class ObjectCache {
     this.dropGhosts();
     if (!this.overTarget()) return 0;
     const candidates: PersistentSlot[] = [];
-    for (const slot of this.active) if (canGhost(slot)) candidates.push(slot);
+    for (let slot = this.oldest; slot !== undefined; slot = slot.cacheNext) {
+      if (canGhost(slot)) candidates.push(slot);
+    }
     candidates.sort((a, b) => a.accessed - b.accessed);
     let ghosted = 0;
     for (const slot of candidates) {
@@ -141,11 +162,13 @@ export class ObjectCache {
   /** Ghosts every unchanged, committed object (ZODB's `minimize`/`full_sweep`). */
   minimize(): number {
     let ghosted = 0;
-    for (const slot of [...this.active]) {
+    for (let slot = this.oldest; slot !== undefined;) {
+      const next = slot.cacheNext;
       if (canGhost(slot)) {
         this.ghost(slot);
         ghosted++;
       }
+      slot = next;
     }
     return ghosted;
   }
@@ -158,7 +181,11 @@ export class ObjectCache {
 
   /** Ghosts every object, changed or not (the storage asked for a full flush). */
   invalidateAll(): void {
-    for (const slot of [...this.active]) this.ghost(slot);
+    for (let slot = this.oldest; slot !== undefined;) {
+      const next = slot.cacheNext;
+      this.ghost(slot);
+      slot = next;
+    }
   }
 
   /** Every object still reachable by oid. */
@@ -173,7 +200,7 @@ export class ObjectCache {
     this.dropGhosts();
     return {
       size: this.byOid.size,
-      nonGhostCount: this.active.size,
+      nonGhostCount: this.activeCount,
       estimatedBytes: this.activeBytes,
     };
   }
@@ -185,22 +212,32 @@ export class ObjectCache {
 
   private deactivated(slot: PersistentSlot): void {
     if (slot.cached) {
-      slot.cached = false;
-      this.active.delete(slot);
+      this.unlink(slot);
       this.activeBytes -= slot.estimatedSize;
     }
   }
 
-  /** Removes objects ghosted behind the cache's back (`_p_deactivate()`) from `active`, recounting bytes. */
+  /** Takes a slot out of the list of non-ghosts. */
+  private unlink(slot: PersistentSlot): void {
+    const { cachePrevious: previous, cacheNext: next } = slot;
+    if (previous === undefined) this.oldest = next;
+    else previous.cacheNext = next;
+    if (next === undefined) this.newest = previous;
+    else next.cachePrevious = previous;
+    slot.cachePrevious = undefined;
+    slot.cacheNext = undefined;
+    slot.cached = false;
+    this.activeCount--;
+  }
+
+  /** Removes objects ghosted behind the cache's back (`_p_deactivate()`) from the list of non-ghosts, recounting bytes. */
   private dropGhosts(): void {
     let bytes = 0;
-    for (const slot of this.active) {
-      if (slot.state === GHOST) {
-        slot.cached = false;
-        this.active.delete(slot);
-      } else {
-        bytes += slot.estimatedSize;
-      }
+    for (let slot = this.oldest; slot !== undefined;) {
+      const next = slot.cacheNext;
+      if (slot.state === GHOST) this.unlink(slot);
+      else bytes += slot.estimatedSize;
+      slot = next;
     }
     this.activeBytes = bytes;
   }

@@ -335,13 +335,23 @@ export class Persistent implements PersistentObject {
  * @internal
  */
 export function newGhost(cls: typeof Persistent, oid: Oid, jar: PersistentJar): PersistentObject {
+  return newGhostSlot(cls, oid, jar).proxy;
+}
+
+/**
+ * {@link newGhost}, returning the ghost's slot (its `proxy` is the ghost):
+ * saves the caller a trip through the Proxy to find the slot.
+ *
+ * @internal
+ */
+export function newGhostSlot(cls: typeof Persistent, oid: Oid, jar: PersistentJar): PersistentSlot {
   const target = Object.create(cls.prototype) as object;
   const slot = installSlot(target);
   slot.oid = oid;
   slot.jar = jar;
   slot.state = GHOST;
   slot.proxy = cls._p_wrap(target) as PersistentObject;
-  return slot.proxy;
+  return slot;
 }
 
 /**

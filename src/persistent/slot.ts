@@ -29,6 +29,10 @@ export class PersistentSlot {
   accessed = 0;
   /** True while the connection's cache counts this object as holding state. @internal */
   cached = false;
+  /** The next (more recently activated) slot in the cache's list of non-ghosts. @internal */
+  cacheNext: PersistentSlot | undefined = undefined;
+  /** The previous slot in the cache's list of non-ghosts. @internal */
+  cachePrevious: PersistentSlot | undefined = undefined;
   /** The raw object (no Proxy): what `this` is inside the base constructor. */
   readonly target: object;
   /** What users hold: the Proxy, or the target itself for explicit-mode classes. */
