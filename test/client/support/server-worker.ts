@@ -5,6 +5,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { StorageServer } from '../../../src/server/storage-server.js';
+import { DemoStorage } from '../../../src/storage/demo/index.js';
 import { FileStorage } from '../../../src/storage/file/index.js';
 import type { Storage } from '../../../src/storage/interfaces.js';
 import { MappingStorage } from '../../../src/storage/mapping/index.js';
@@ -14,6 +15,7 @@ const data = workerData as ServerWorkerData;
 
 function open(spec: ServerWorkerData['storages'][number]): Storage {
   if (spec.kind === 'mapping') return new MappingStorage();
+  if (spec.kind === 'demo') return new DemoStorage();
   // An existing Data.fs is opened (a restarted server), a missing one created.
   return new FileStorage(spec.path, spec.blobDir === undefined ? {} : { blobDir: spec.blobDir });
 }
