@@ -17,6 +17,7 @@ import { historyCommand } from './commands/history.js';
 import { infoCommand } from './commands/info.js';
 import { packCommand } from './commands/pack.js';
 import { restoreCommand } from './commands/restore.js';
+import { serverCommand } from './commands/server.js';
 import { statsCommand } from './commands/stats.js';
 import { undoLogCommand } from './commands/undo-log.js';
 import { undoCommand } from './commands/undo.js';
@@ -34,6 +35,7 @@ const COMMANDS: readonly ((context: CliContext) => Command)[] = [
   copyCommand,
   backupCommand,
   restoreCommand,
+  serverCommand,
 ];
 
 /** Builds the program for one run. */
