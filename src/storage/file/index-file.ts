@@ -2,26 +2,29 @@
  * The `Data.fs.index` file: a snapshot of the in-memory index, so that
  * opening a large storage does not scan the whole Data.fs.
  *
- * Layout (big-endian; documented in FORMAT.md, "The index file"):
+ * Layout (documented in FORMAT.md, "The index file"):
  *
  * | offset | size | field |
  * | --- | --- | --- |
- * | 0 | 4 | magic `FSX1` |
+ * | 0 | 4 | magic `FSX2` |
  * | 4 | 8 | data file position the snapshot is valid up to (end of its last transaction) |
  * | 12 | 8 | tid of the transaction ending there (0 for an empty storage) |
  * | 20 | 8 | number of index entries |
  * | 28 | 8 | number of deleted oids |
- * | 36 | … | index runs, then deleted-oid runs (below) |
+ * | 36 | … | the index (oid -> position), then the deleted oids (oid -> 1), as sections (`index-sections.ts`) |
  * | end-4 | 4 | CRC-32 of every byte before it |
  *
- * A run of the index is `first oid (8) | count (4) | count × position (6)`
- * for `count` consecutive oids; a run of deleted oids is `first oid (8) |
- * count (4)`. Dense oids make few runs: about 6 bytes per object on disk.
+ * Integers of the header are big-endian. A section stores the index's
+ * dense pages as its in-memory arrays (4,096 oids a page, 4 bytes per oid,
+ * 6 when positions pass 4 GiB), so a load checks the CRC and makes views
+ * of the bytes read, with no work per entry. Files of the older run-length
+ * layout (magic `FSX1`) are not read: the index is then rebuilt by
+ * scanning, and saved in this layout.
  *
  * The file is written to `Data.fs.index_tmp`, flushed, and renamed over the
  * old one, so a crash leaves either the old or the new snapshot. On open it
  * is trusted only if its CRC checks and the Data.fs still has a transaction
- * with the recorded tid ending at the recorded position (see `file-storage-open.ts`).
+ * with the recorded tid ending at the recorded position (see `open-data-file.ts`).
  *
  * @module
  */
@@ -33,13 +36,12 @@ import { StorageSystemError } from '../../errors.js';
 import type { Tid } from '../../ids.js';
 import { readTid, writeTid } from '../../ids.js';
 import { ioError, syncDirectory } from './data-file.js';
-import { readOidOrInvalid, readPosition, writePosition } from './format.js';
+import { readPosition, writePosition } from './format.js';
+import { readIndexSection, writeIndexSection } from './index-sections.js';
 import { OidIndex } from './oid-index.js';
 
-const INDEX_MAGIC = [0x46, 0x53, 0x58, 0x31]; // "FSX1"
+const INDEX_MAGIC = [0x46, 0x53, 0x58, 0x32]; // "FSX2"
 const HEADER_BYTES = 36;
-const RUN_HEADER_BYTES = 12;
-const POSITION_BYTES = 6;
 const WRITE_BUFFER_BYTES = 1 << 20;
 
 /** The content of an index file. */
@@ -72,8 +74,8 @@ export function saveIndexFile(indexPath: string, saved: SavedIndex): void {
     writePosition(saved.index.size, header, 20);
     writePosition(saved.deleted.size, header, 28);
     writer.write(header);
-    writeRuns(writer, saved.index, true);
-    writeRuns(writer, saved.deleted, false);
+    writeIndexSection(saved.index, (bytes) => writer.write(bytes));
+    writeIndexSection(saved.deleted, (bytes) => writer.write(bytes));
     writer.finish();
     fs.fsyncSync(fd);
   } catch (error) {
@@ -113,99 +115,11 @@ export function loadIndexFile(indexPath: string): SavedIndex | undefined {
   const deletedEntries = readPosition(bytes, 28);
   const index = new OidIndex();
   const deleted = new OidIndex();
-  let at = readRuns(body, HEADER_BYTES, index, entries, true);
+  let at = readIndexSection(body, HEADER_BYTES, index, entries);
   if (at < 0) return undefined;
-  at = readRuns(body, at, deleted, deletedEntries, false);
+  at = readIndexSection(body, at, deleted, deletedEntries);
   if (at !== body.length) return undefined;
   return { end, lastTid, index, deleted };
-}
-
-function writeRuns(writer: ChunkWriter, index: OidIndex, withValues: boolean): void {
-  let runStart = -1;
-  let runValues: number[] = [];
-  let last = -2;
-  const flush = (): void => {
-    if (runStart < 0) return;
-    const bytes = new Uint8Array(
-      RUN_HEADER_BYTES + (withValues ? runValues.length * POSITION_BYTES : 0),
-    );
-    writePosition(runStart, bytes, 0);
-    new DataView(bytes.buffer).setUint32(8, runValues.length);
-    if (withValues) {
-      let o = RUN_HEADER_BYTES;
-      for (const v of runValues) {
-        writeUint48(v, bytes, o);
-        o += POSITION_BYTES;
-      }
-    }
-    writer.write(bytes);
-    runValues = [];
-  };
-  index.forEach((oid, value) => {
-    if (oid !== last + 1 || runValues.length >= 0xffff) {
-      flush();
-      runStart = oid;
-    }
-    runValues.push(value);
-    last = oid;
-  });
-  flush();
-}
-
-function readRuns(
-  body: Uint8Array,
-  start: number,
-  into: OidIndex,
-  entries: number,
-  withValues: boolean,
-): number {
-  let at = start;
-  let read = 0;
-  const view = new DataView(body.buffer, body.byteOffset, body.length);
-  while (read < entries) {
-    if (at + RUN_HEADER_BYTES > body.length) return -1;
-    const first = readOidOrInvalid(body, at);
-    const count = view.getUint32(at + 8);
-    at += RUN_HEADER_BYTES;
-    if (first < 0 || count === 0 || read + count > entries) return -1;
-    if (withValues && at + count * POSITION_BYTES > body.length) return -1;
-    if (withValues) {
-      if (!valuesAreNonZero(body, at, count)) return -1;
-      into.setRun48(first, count, body, at);
-      at += count * POSITION_BYTES;
-    } else {
-      for (let i = 0; i < count; i++) into.set(first + i, 1);
-    }
-    read += count;
-  }
-  return at;
-}
-
-function valuesAreNonZero(bytes: Uint8Array, offset: number, count: number): boolean {
-  for (let i = 0, at = offset; i < count; i++, at += POSITION_BYTES) {
-    if (
-      (bytes[at]! |
-        bytes[at + 1]! |
-        bytes[at + 2]! |
-        bytes[at + 3]! |
-        bytes[at + 4]! |
-        bytes[at + 5]!) ===
-      0
-    ) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function writeUint48(value: number, out: Uint8Array, offset: number): void {
-  const high = Math.floor(value / 0x1_0000_0000);
-  out[offset] = (high >>> 8) & 0xff;
-  out[offset + 1] = high & 0xff;
-  out[offset + 2] = value >>> 24;
-  out[offset + 3] = (value >>> 16) & 0xff;
-  out[offset + 4] = (value >>> 8) & 0xff;
-  out[offset + 5] = value & 0xff;
 }
 
 /** Buffers small writes into large ones and keeps a running CRC-32. */

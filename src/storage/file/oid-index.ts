@@ -39,6 +39,12 @@ const TWO_32 = 0x1_0000_0000;
 /** Largest value an {@link OidIndex} stores. */
 export const OID_INDEX_VALUE_MAX = 2 ** 48 - 1;
 
+/** Oids per dense page: page `p` holds oids `p * 4096` to `p * 4096 + 4095`. */
+export const OID_INDEX_PAGE_OIDS = PAGE_SIZE;
+
+/** Dense page numbers are below this (oids below 2^32). */
+export const OID_INDEX_PAGE_NUMBER_LIMIT = DENSE_OID_LIMIT / PAGE_SIZE;
+
 /** One dense page: values for 4,096 consecutive oids. */
 interface DensePage {
   readonly low: Uint32Array;
@@ -113,46 +119,6 @@ export class OidIndex {
       return;
     }
     this.hashSet(oid, value);
-  }
-
-  /**
-   * Sets `count` consecutive oids from `first` to the 48-bit values stored
-   * big-endian, 6 bytes each, in `bytes` at `offset` (the index file's
-   * layout). Much faster than `set` per oid for dense runs. Values must be
-   * non-zero (0 is "absent").
-   */
-  setRun48(first: Oid, count: number, bytes: Uint8Array, offset: number): void {
-    let oid = first;
-    let at = offset;
-    const end = first + count;
-    while (oid < end) {
-      const pageNumber = Math.floor(oid / PAGE_SIZE);
-      const pageEnd = Math.min(end, (pageNumber + 1) * PAGE_SIZE);
-      if (oid >= DENSE_OID_LIMIT || pageEnd - oid < PROMOTE_AT / 4) {
-        for (; oid < pageEnd; oid++, at += 6) this.set(oid, readUint48(bytes, at));
-        continue;
-      }
-      if (this.pages[pageNumber] === undefined) this.promote(pageNumber);
-      const page = this.pages[pageNumber]!;
-      for (; oid < pageEnd; oid++, at += 6) {
-        const high = (bytes[at]! << 8) | bytes[at + 1]!;
-        const low =
-          ((bytes[at + 2]! << 24) |
-            (bytes[at + 3]! << 16) |
-            (bytes[at + 4]! << 8) |
-            bytes[at + 5]!) >>>
-          0;
-        const slot = oid & PAGE_MASK;
-        if (page.low[slot] === 0 && (page.high === undefined || page.high[slot] === 0)) {
-          page.count++;
-          this.entryCount++;
-        }
-        if (high !== 0 && page.high === undefined) page.high = new Uint16Array(PAGE_SIZE);
-        page.low[slot] = low;
-        if (page.high !== undefined) page.high[slot] = high;
-      }
-    }
-    if (end - 1 > this.largestKey) this.largestKey = end - 1;
   }
 
   /** Removes `oid`; returns whether it was present. */
@@ -246,6 +212,62 @@ export class OidIndex {
       while (s < sparse.length && sparse[s]! < base + PAGE_SIZE) s++;
     }
     while (s < sparse.length) yield sparse[s++]!;
+  }
+
+  /**
+   * Calls `fn` for every dense page holding entries, in page order, with
+   * its value arrays (value = `high * 2^32 + low`, 0 = absent; `high`
+   * `undefined` when every value is below 2^32). For saving the index as a
+   * block; do not modify the index meanwhile.
+   */
+  forEachDensePage(
+    fn: (pageNumber: number, low: Uint32Array, high: Uint16Array | undefined) => void,
+  ): void {
+    this.pages.forEach((page, pageNumber) => {
+      if (page !== undefined && page.count > 0) fn(pageNumber, page.low, page.high);
+    });
+  }
+
+  /** Calls `fn(oid, value)` for every entry outside the dense pages, in no particular order. */
+  forEachSparse(fn: (oid: Oid, value: number) => void): void {
+    const { keys, values } = this;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== EMPTY_KEY) fn(keys[i]!, values[i]!);
+  }
+
+  /**
+   * Installs dense page `pageNumber` with the values of `low` and `high`
+   * (as {@link forEachDensePage} gives them; 4,096 each), taking the
+   * arrays over without copying. The index must hold no entry of that page
+   * yet. Returns the number of entries the page holds.
+   */
+  adoptDensePage(pageNumber: number, low: Uint32Array, high: Uint16Array | undefined): number {
+    if (!(
+      Number.isInteger(pageNumber) &&
+      pageNumber >= 0 &&
+      pageNumber < DENSE_OID_LIMIT / PAGE_SIZE
+    )) {
+      throw new RangeError(`OidIndex page number out of range: ${pageNumber}`);
+    }
+    if (low.length !== PAGE_SIZE || (high !== undefined && high.length !== PAGE_SIZE)) {
+      throw new RangeError(`an OidIndex page holds ${PAGE_SIZE} values`);
+    }
+    if (this.pages[pageNumber] !== undefined || (this.pageHashCounts[pageNumber] ?? 0) > 0) {
+      throw new RangeError(`OidIndex page ${pageNumber} already holds entries`);
+    }
+    let count = 0;
+    let last = -1;
+    for (let slot = 0; slot < PAGE_SIZE; slot++) {
+      if (low[slot] !== 0 || (high !== undefined && high[slot] !== 0)) {
+        count++;
+        last = slot;
+      }
+    }
+    while (this.pages.length < pageNumber) this.pages.push(undefined);
+    this.pages[pageNumber] = { low, high, count };
+    this.densePageCount++;
+    this.entryCount += count;
+    if (last >= 0) this.largestKey = Math.max(this.largestKey, pageNumber * PAGE_SIZE + last);
+    return count;
   }
 
   /** Memory held by the typed arrays, in bytes (for measurements). */
@@ -390,16 +412,4 @@ export class OidIndex {
     for (const key of this.keys) if (key !== EMPTY_KEY) out[n++] = key;
     return out.sort();
   }
-}
-
-/** Reads a 48-bit big-endian value. */
-function readUint48(bytes: Uint8Array, offset: number): number {
-  const high = (bytes[offset]! << 8) | bytes[offset + 1]!;
-  const low =
-    ((bytes[offset + 2]! << 24) |
-      (bytes[offset + 3]! << 16) |
-      (bytes[offset + 4]! << 8) |
-      bytes[offset + 5]!) >>>
-    0;
-  return high * TWO_32 + low;
 }

@@ -108,6 +108,18 @@ describe('FileStorage index file', () => {
     sameIndexAsScan(path);
   });
 
+  it('is ignored (rebuilt and saved in the current layout) when it has the older FSX1 layout', async () => {
+    const path = freshPath();
+    await populate(path);
+    const bytes = fs.readFileSync(`${path}.index`);
+    bytes.set([0x46, 0x53, 0x58, 0x31], 0);
+    fs.writeFileSync(`${path}.index`, bytes);
+    const s = new FileStorage(path);
+    expect(s.indexSource).toBe('scan');
+    await s.close();
+    sameIndexAsScan(path);
+  });
+
   it('is saved after pack, for the packed file', async () => {
     const path = freshPath();
     await populate(path);

@@ -86,28 +86,6 @@ describe('OidIndex', () => {
     );
   });
 
-  it('loads runs of 48-bit values (the index file layout) like one set per oid', () => {
-    const count = 10_000;
-    const bytes = new Uint8Array(count * 6);
-    const view = new DataView(bytes.buffer);
-    const valueOf = (i: number): number => 4 + i * 977 + (i % 3 === 0 ? 2 ** 40 : 0);
-    for (let i = 0; i < count; i++) {
-      view.setUint16(i * 6, Math.floor(valueOf(i) / 2 ** 32));
-      view.setUint32(i * 6 + 2, valueOf(i) >>> 0);
-    }
-    const first = 4096 * 3 - 100; // starts near a page end, spans several pages
-    const loaded = new OidIndex();
-    loaded.set(first + 5, 1); // overwritten by the run
-    loaded.setRun48(first, count, bytes, 0);
-    loaded.setRun48(2 ** 40, 3, bytes, 0); // past the dense range
-    const expected = new OidIndex();
-    for (let i = 0; i < count; i++) expected.set(first + i, valueOf(i));
-    for (let i = 0; i < 3; i++) expected.set(2 ** 40 + i, valueOf(i));
-    expect(loaded.size).toBe(count + 3);
-    expect([...loaded.entries()]).toEqual([...expected.entries()]);
-    expect(loaded.maxOid).toBe(2 ** 40 + 2);
-  });
-
   it('keeps dense oids in 4 bytes per object once positions stay below 4 GiB', () => {
     const index = new OidIndex();
     const count = 1_000_000;
