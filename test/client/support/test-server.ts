@@ -13,7 +13,8 @@ import { Worker } from 'node:worker_threads';
 
 /** One storage the server serves. */
 export type StorageSpec =
-  | { readonly name: string; readonly kind: 'mapping' | 'demo' }
+  | { readonly name: string; readonly kind: 'mapping' }
+  | { readonly name: string; readonly kind: 'demo' }
   | {
       readonly name: string;
       readonly kind: 'file';
