@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { POSKeyError } from '../../src/errors.js';
 import { encodeRecord } from '../../src/serialize/record-encoder.js';
+import { FileStorage } from '../../src/storage/file/file-storage.js';
 import { MappingStorage } from '../../src/storage/mapping/mapping-storage.js';
 import { bytes, commit, META, tidOf } from './support/raw-client.js';
 import { startTestServer } from './support/test-server.js';
@@ -46,6 +47,20 @@ describe('load', () => {
     expect(await client.request('load', [2, t2, 0])).toEqual({ rec: null, more: [] });
     expect(await client.request('load', [77, t3, 0])).toEqual({ rec: null, more: [] });
     await t.close();
+  });
+
+  it('computes end the same way on a FileStorage', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zodb-server-fs-'));
+    const t = await startTestServer({}, new FileStorage(join(dir, 'Data.fs')));
+    const client = await t.client();
+    const t1 = await commit(client, 1, [[1, 0n, bytes(1)]]);
+    const t2 = await commit(client, 2, [[1, t1, bytes(2)]]);
+    const t3 = await commit(client, 3, [[1, t2, bytes(3)]]);
+    expect(rev((await client.request('load', [1, t1, 0])).rec)).toEqual([1, [1], t1, t2]);
+    expect(rev((await client.request('load', [1, t2, 0])).rec)).toEqual([1, [2], t2, t3]);
+    expect(rev((await client.request('load', [1, t3, 0])).rec)).toEqual([1, [3], t3, null]);
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('ends a deletion revision at the serial of the revision that replaced it', async () => {
