@@ -1,15 +1,11 @@
 /**
- * A real storage server for the client tests, running in a worker thread
- * (a ClientStorage blocks its thread while loading, so the server cannot
- * share it). The worker script is bundled once per test process with
- * esbuild, as the client's own worker is.
+ * A real storage server for the client tests: `startServerThread` (the
+ * server in a worker thread: a ClientStorage blocks its thread while
+ * loading, so the server cannot share it), configured from a list of
+ * storages.
  */
 
-import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startServerThread } from '../../../src/server/server-thread.js';
 
 /** One storage the server serves. */
 export type StorageSpec =
@@ -22,10 +18,11 @@ export type StorageSpec =
       readonly blobDir?: string;
     };
 
-/** What the server worker gets. */
-export interface ServerWorkerData {
-  readonly storages: readonly StorageSpec[];
-  readonly port: number;
+/** Server options. */
+export interface TestServerOptions {
+  /** TCP port on 127.0.0.1 (default 0: a free port). */
+  readonly port?: number;
+  /** Listen on this Unix socket instead of TCP. */
   readonly unixPath?: string;
   readonly readOnly?: boolean;
   readonly token?: string;
@@ -43,56 +40,44 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-let bundle: string | undefined;
+function storageSection(spec: StorageSpec): string {
+  switch (spec.kind) {
+    case 'mapping':
+      return `<mappingstorage ${spec.name}>\n</mappingstorage>`;
+    case 'demo':
+      return `<demostorage ${spec.name}>\n</demostorage>`;
+    case 'file':
+      return [
+        `<filestorage ${spec.name}>`,
+        `  path ${spec.path}`,
+        ...(spec.blobDir === undefined ? [] : [`  blob-dir ${spec.blobDir}`]),
+        '</filestorage>',
+      ].join('\n');
+  }
+}
 
-function serverScript(): string {
-  if (bundle !== undefined) return bundle;
-  const require = createRequire(import.meta.url);
-  const esbuild = require('esbuild') as { buildSync(options: Record<string, unknown>): unknown };
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const out = path.resolve(
-    here,
-    '../../../node_modules/.cache/zodb-client-tests',
-    String(process.pid),
-  );
-  fs.mkdirSync(out, { recursive: true });
-  process.once('exit', () => fs.rmSync(out, { recursive: true, force: true }));
-  bundle = path.join(out, 'server-worker.mjs');
-  esbuild.buildSync({
-    entryPoints: [path.join(here, 'server-worker.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
-  });
-  return bundle;
+function zeoSection(options: TestServerOptions): string {
+  const keys = [
+    ...(options.token === undefined ? [] : [`  authentication-token ${options.token}`]),
+    ...(options.invalidationQueueSize === undefined
+      ? []
+      : [`  invalidation-queue-size ${options.invalidationQueueSize}`]),
+  ];
+  return keys.length === 0 ? '' : ['<zeo>', ...keys, '</zeo>'].join('\n');
 }
 
 /** Starts a server for `storages` on 127.0.0.1 (`port` 0: any free port) or a Unix socket. */
 export async function startTestServer(
   storages: readonly StorageSpec[],
-  options: Omit<ServerWorkerData, 'storages' | 'port'> & { readonly port?: number } = {},
+  options: TestServerOptions = {},
 ): Promise<TestServer> {
-  const workerData: ServerWorkerData = { ...options, storages, port: options.port ?? 0 };
-  const worker = new Worker(serverScript(), { workerData });
-  const address = await new Promise<string>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('message', (message: { kind: string; address: string }) =>
-      resolve(message.address),
-    );
+  const handle = await startServerThread({
+    config: [zeoSection(options), ...storages.map(storageSection)].join('\n'),
+    listen: [options.unixPath ?? `127.0.0.1:${options.port ?? 0}`],
+    readOnly: options.readOnly,
   });
-  const port = address.includes('/') ? 0 : Number(address.slice(address.lastIndexOf(':') + 1));
-  return {
-    address,
-    port,
-    async stop() {
-      const stopped = new Promise((resolve) => worker.once('message', resolve));
-      worker.postMessage({ kind: 'stop' });
-      await stopped;
-      await worker.terminate();
-    },
-  };
+  const address = handle.addresses[0]!;
+  return address.kind === 'tcp'
+    ? { address: `${address.host}:${address.port}`, port: address.port, stop: () => handle.stop() }
+    : { address: address.path, port: 0, stop: () => handle.stop() };
 }
