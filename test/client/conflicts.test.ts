@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Length } from '../../src/btrees/index.js';
 import { ConflictError, ReadConflictError } from '../../src/errors.js';
 import { PersistentMapping } from '../../src/persistent/index.js';
-import { closeClients, inTransaction, openClient } from './support/clients.js';
+import { caughtUp, closeClients, inTransaction, openClient } from './support/clients.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 let server: TestServer;
@@ -30,12 +30,14 @@ describe('conflicts between clients', () => {
     await inTransaction(a, (root) => {
       root.count = new Length(10);
     });
+    await caughtUp(b, a);
     b.tm.begin();
     a.tm.begin();
     (b.root.count as Length).change(5);
     (a.root.count as Length).change(-3);
     await a.tm.commit();
     await b.tm.commit();
+    await caughtUp(a, b);
     a.tm.begin();
     expect((a.root.count as Length).value).toBe(12);
     a.tm.abort();
@@ -49,6 +51,7 @@ describe('conflicts between clients', () => {
     await inTransaction(a, (root) => {
       root.doc = new PersistentMapping();
     });
+    await caughtUp(b, a);
     b.tm.begin();
     a.tm.begin();
     (b.root.doc as PersistentMapping).set('who', 'b');
@@ -59,6 +62,7 @@ describe('conflicts between clients', () => {
     await inTransaction(b, (root) => {
       (root.doc as PersistentMapping).set('who', 'b');
     });
+    await caughtUp(a, b);
     a.tm.begin();
     expect((a.root.doc as PersistentMapping).get('who')).toBe('b');
     a.tm.abort();
@@ -73,6 +77,7 @@ describe('conflicts between clients', () => {
       root.limit = new PersistentMapping([['max', 10]]);
       root.spent = new PersistentMapping([['total', 0]]);
     });
+    await caughtUp(b, a);
     b.tm.begin();
     const limit = b.root.limit as PersistentMapping;
     b.conn.readCurrent(limit);

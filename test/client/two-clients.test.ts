@@ -27,6 +27,15 @@ interface Client {
   readonly tm: TransactionManager;
 }
 
+/** Waits until `reader` has received the writer's last transaction (separate connections). */
+async function caughtUp(reader: Client, writer: Client): Promise<void> {
+  const target = writer.storage.lastTransaction();
+  for (let i = 0; i < 1000 && reader.storage.lastTransaction() < target; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  expect(reader.storage.lastTransaction()).toBe(target);
+}
+
 function clientsOfOneStorage(count: number): Client[] {
   const name = `s${storageCount++}`;
   return Array.from({ length: count }, () => {
@@ -47,6 +56,7 @@ describe('two clients of one storage', () => {
     a.tm.begin();
     connA.root.counter = 1;
     await a.tm.commit();
+    await caughtUp(b, a);
 
     const connB = b.db.open({ transactionManager: b.tm });
     b.tm.begin();
@@ -56,6 +66,7 @@ describe('two clients of one storage', () => {
     a.tm.begin();
     connA.root.counter = 2;
     await a.tm.commit();
+    await caughtUp(b, a);
 
     b.tm.begin();
     expect(connB.root.counter).toBe(2);
@@ -71,6 +82,7 @@ describe('two clients of one storage', () => {
     connA.root.left = 10;
     connA.root.right = 10;
     await a.tm.commit();
+    await caughtUp(b, a);
 
     const connB = b.db.open({ transactionManager: b.tm });
     b.tm.begin();
@@ -80,6 +92,7 @@ describe('two clients of one storage', () => {
     connA.root.left = 5;
     connA.root.right = 15;
     await a.tm.commit();
+    await caughtUp(b, a);
 
     // b's transaction still sees its snapshot; the next one sees the change.
     expect(connB.root.left + connB.root.right).toBe(20);

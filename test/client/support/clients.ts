@@ -59,3 +59,18 @@ export async function inTransaction(
 export async function closeClients(...clients: Client[]): Promise<void> {
   for (const client of clients) await client.db.close();
 }
+
+/**
+ * Waits until `reader` has received every transaction `writer` knows of.
+ * Two clients have separate connections, so the server's invalidation for
+ * the reader may arrive a moment after the writer's commit returns.
+ */
+export async function caughtUp(reader: Client, writer: Client): Promise<void> {
+  const target = writer.storage.lastTransaction();
+  for (let i = 0; i < 1000 && reader.storage.lastTransaction() < target; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  if (reader.storage.lastTransaction() < target) {
+    throw new Error('the reader never received the writer’s last transaction');
+  }
+}
