@@ -1,8 +1,14 @@
 /**
  * One connection's byte stream as frames: incoming chunks cut into
- * payloads, outgoing messages encoded and written in order, reading paused
- * while the socket's write buffer is over {@link WRITE_BUFFER_BYTES_MAX}
- * (backpressure), and a close that flushes what was written first.
+ * payloads, outgoing messages encoded and written in order, and a close
+ * that flushes what was written first.
+ *
+ * Backpressure: received payloads wait in a queue and are handled only
+ * while nothing holds the channel. A socket whose write buffer is over
+ * {@link WRITE_BUFFER_BYTES_MAX} holds it until the socket drains (so a
+ * client that sends requests without reading replies cannot make the
+ * server buffer without bound); the owner may hold it for its own reasons
+ * (too many requests in flight). While held, the socket is not read.
  *
  * @module
  */
@@ -14,20 +20,26 @@ import { CLOSE_FLUSH_MS, WRITE_BUFFER_BYTES_MAX } from './limits.js';
 
 /** What the channel reports. */
 export interface FrameChannelHandlers {
-  /** A complete payload arrived. */
+  /** A complete payload is to be handled. */
   onPayload(payload: Buffer): void;
   /** The stream broke the framing rules (the channel stops reading). */
   onFramingError(error: Error): void;
   /** The socket closed (either side). */
   onClose(): void;
+  /** The peer does not read: its write buffer passed the limit and reading stops until it drains. */
+  onWriteBackpressure?(bufferedBytes: number): void;
 }
+
+/** Why a channel is held. */
+export type HoldReason = 'writes' | 'requests';
 
 /** A socket carrying frames. */
 export class FrameChannel {
   private readonly decoder: FrameDecoder;
+  private readonly queue: Buffer[] = [];
+  private readonly holds = new Set<HoldReason>();
   private closing = false;
   private closedFlag = false;
-  private pausedForWrites = false;
 
   constructor(
     private readonly socket: Socket,
@@ -37,12 +49,13 @@ export class FrameChannel {
     this.decoder = new FrameDecoder(maxFrameBytes);
     socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('drain', () => this.resumeAfterDrain());
+    socket.on('drain', () => this.release('writes'));
     socket.on('error', () => {
       /* reported by 'close' */
     });
     socket.on('close', () => {
       this.closedFlag = true;
+      this.queue.length = 0;
       handlers.onClose();
     });
   }
@@ -56,16 +69,30 @@ export class FrameChannel {
   send(message: unknown): void {
     if (this.closed) return;
     this.socket.write(encodeMessageFrame(message));
-    if (!this.pausedForWrites && this.socket.writableLength > WRITE_BUFFER_BYTES_MAX) {
-      this.pausedForWrites = true;
-      this.socket.pause();
+    if (!this.holds.has('writes') && this.socket.writableLength > WRITE_BUFFER_BYTES_MAX) {
+      this.handlers.onWriteBackpressure?.(this.socket.writableLength);
+      this.hold('writes');
     }
+  }
+
+  /** Stops handling payloads (and reading the socket) until {@link release} of the same reason. */
+  hold(reason: HoldReason): void {
+    this.holds.add(reason);
+    this.socket.pause();
+  }
+
+  /** Ends a {@link hold}; handling resumes when no hold remains. */
+  release(reason: HoldReason): void {
+    if (!this.holds.delete(reason) || this.holds.size > 0 || this.closing) return;
+    this.drain();
+    if (this.holds.size === 0 && !this.closing) this.socket.resume();
   }
 
   /** Flushes what was written, then closes; destroys the socket if the peer does not read it in time. */
   close(): void {
     if (this.closing) return;
     this.closing = true;
+    this.queue.length = 0;
     this.socket.pause();
     this.socket.end();
     const timer = setTimeout(() => this.socket.destroy(), CLOSE_FLUSH_MS);
@@ -75,22 +102,19 @@ export class FrameChannel {
 
   private receive(chunk: Buffer): void {
     if (this.closing) return;
-    let payloads: Buffer[];
     try {
-      payloads = this.decoder.push(chunk);
+      for (const payload of this.decoder.push(chunk)) this.queue.push(payload);
     } catch (error) {
+      this.drain();
       this.handlers.onFramingError(error as Error);
       return;
     }
-    for (const payload of payloads) {
-      if (this.closing) return;
-      this.handlers.onPayload(payload);
-    }
+    this.drain();
   }
 
-  private resumeAfterDrain(): void {
-    if (!this.pausedForWrites || this.closing) return;
-    this.pausedForWrites = false;
-    this.socket.resume();
+  private drain(): void {
+    while (this.queue.length > 0 && this.holds.size === 0 && !this.closing) {
+      this.handlers.onPayload(this.queue.shift()!);
+    }
   }
 }

@@ -37,3 +37,10 @@ export const PASSWORD_HASH_BYTES = 32;
 
 /** Salt length of a new password hash, in bytes. */
 export const PASSWORD_SALT_BYTES = 16;
+
+/**
+ * Requests of one connection being answered asynchronously (blob reads,
+ * votes, packs) beyond which the server stops reading that connection
+ * until some finish: each may hold megabytes.
+ */
+export const ASYNC_REQUESTS_PER_CONNECTION_MAX = 32;

@@ -37,6 +37,7 @@ import { errorToWire } from '../protocol/wire-errors.js';
 import type { Authenticator } from './authentication.js';
 import { Committer } from './committer.js';
 import { FrameChannel } from './frame-channel.js';
+import { ASYNC_REQUESTS_PER_CONNECTION_MAX } from './limits.js';
 import { ConnectionIterators } from './iteration.js';
 import type { PendingTransaction } from './pending-transaction.js';
 import { REPLIED, type RequestContext, REQUEST_HANDLERS } from './request-handlers.js';
@@ -76,6 +77,7 @@ export class Session implements InvalidationTarget {
   /** Errors of pipelined messages naming no open transaction, reported at that txnId's vote. */
   readonly orphanErrors = new Map<number, Error>();
   private closedFlag = false;
+  private asyncRequests = 0;
   private closeWaiters: (() => void)[] = [];
 
   constructor(
@@ -87,6 +89,11 @@ export class Session implements InvalidationTarget {
       onPayload: (payload) => this.receive(payload),
       onFramingError: (error) => this.refuse(error),
       onClose: () => void this.closed(),
+      onWriteBackpressure: (bytes) =>
+        host.log.warn('client does not read its replies; pausing its requests', {
+          peer,
+          bufferedBytes: bytes,
+        }),
     });
     host.log.info('client connected', { peer });
     this.channel.send([3, 'hello', [host.hello]]);
@@ -170,11 +177,21 @@ export class Session implements InvalidationTarget {
       return this.failRequest(id, error, error instanceof ProtocolError);
     }
     if (result instanceof Promise) {
+      if (++this.asyncRequests === ASYNC_REQUESTS_PER_CONNECTION_MAX) this.channel.hold('requests');
+      const settled = (): void => {
+        if (this.asyncRequests-- === ASYNC_REQUESTS_PER_CONNECTION_MAX) {
+          this.channel.release('requests');
+        }
+      };
       result.then(
         (value: unknown) => {
+          settled();
           if (value !== REPLIED) this.reply(id, value);
         },
-        (error: unknown) => this.failRequest(id, error, error instanceof ProtocolError),
+        (error: unknown) => {
+          settled();
+          this.failRequest(id, error, error instanceof ProtocolError);
+        },
       );
     } else if (result !== REPLIED) this.reply(id, result);
   }
