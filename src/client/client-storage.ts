@@ -30,19 +30,15 @@
  */
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
   ClientDisconnectedError,
   ConflictError,
-  POSKeyError,
   ReadConflictError,
   ReadOnlyError,
   StorageTransactionError,
 } from '../errors.js';
 import type { Oid, Tid } from '../ids.js';
-import { ZERO_TID, oidRepr, tidRepr, tidToBytes } from '../ids.js';
-import { BlobDirectory } from '../storage/blob/blob-directory.js';
+import { ZERO_TID, tidRepr, tidToBytes } from '../ids.js';
 import { decodeMessage } from '../protocol/codec.js';
 import { readEnvelope } from '../protocol/envelope.js';
 import type { RegisterReply, StorageSupports } from '../protocol/messages.js';
@@ -81,7 +77,6 @@ import type {
   UndoLogEntry,
   UndoStorage,
 } from '../storage/interfaces.js';
-import { TimeStamp } from '../timestamp.js';
 import {
   describeAddress,
   DISCONNECTED_ERROR_TYPE,
@@ -102,16 +97,18 @@ import {
   NEW_OIDS_BATCH,
   RECORD_ITERATOR_BATCH,
 } from './limits.js';
+import { ClientBlobFiles } from './client-blob-files.js';
 import { PendingCommit } from './pending-commit.js';
 import {
   readCount,
-  readExtension,
+  readHistoryEntry,
   readInvalidation,
   readLoadReply,
   readRecordsReply,
   readRegisterReply,
   readRevs,
   readTxn,
+  readUndoLogEntry,
   readVoteReply,
 } from './wire-replies.js';
 import { WorkerBridge } from './worker-bridge.js';
@@ -185,9 +182,7 @@ export class ClientStorage
   private commit: PendingCommit | undefined;
   private nextTxnId = 1;
   private oidBatch: Oid[] = [];
-  private localBlobDir: string | undefined;
-  private readonly sharedBlobs: BlobDirectory | undefined;
-  private ownsBlobDir = false;
+  private readonly blobFiles: ClientBlobFiles;
   private saveTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -196,10 +191,7 @@ export class ClientStorage
     const first = this.options.addresses[0]!;
     this.name = options.name ?? `${describeAddress(first)} (storage ${this.options.storage})`;
     this.tpc = new TpcState({ storageName: this.name });
-    this.sharedBlobs =
-      this.options.sharedBlobDir === undefined
-        ? undefined
-        : new BlobDirectory(this.options.sharedBlobDir, { readOnly: true });
+    this.blobFiles = new ClientBlobFiles(this.options.blobDir, this.options.sharedBlobDir);
     const loaded =
       this.options.cacheFile === undefined
         ? undefined
@@ -430,18 +422,7 @@ export class ClientStorage
       'history reply',
       1 << 24,
     );
-    return reply.map((item, i) => {
-      const entry = wireMap(item, `history[${i}]`);
-      const tid = wireTid(entry.tid, `history[${i}].tid`);
-      return {
-        tid,
-        time: TimeStamp.fromTid(tid).toDate(),
-        user: wireString(entry.user, `history[${i}].user`),
-        description: wireString(entry.description, `history[${i}].description`),
-        size: typeof entry.size === 'number' ? entry.size : 0,
-        extension: readExtension(entry.extension, `history[${i}].extension`),
-      };
-    });
+    return reply.map((item, i) => readHistoryEntry(item, `history[${i}]`));
   }
 
   /**
@@ -667,7 +648,7 @@ export class ClientStorage
     for (const [oid, write] of commit.writes) {
       if (write.cacheable) this.cache.store(oid, tid, null, write.data);
     }
-    this.keepBlobFiles(commit, tid);
+    for (const [oid, file] of commit.blobFiles) this.blobFiles.keep(file, oid, tid);
     if (tid > this.lastTid) this.lastTid = tid;
     this.db?.invalidate(tid, oids);
     return tid;
@@ -742,19 +723,7 @@ export class ClientStorage
       'undoLog reply',
       1 << 24,
     );
-    return reply.map((item, i) => {
-      const entry = wireMap(item, `undoLog[${i}]`);
-      const tid = wireTid(entry.tid, `undoLog[${i}].tid`);
-      return {
-        id: wireString(entry.id, `undoLog[${i}].id`),
-        tid,
-        time: TimeStamp.fromTid(tid).toDate(),
-        user: wireString(entry.user, `undoLog[${i}].user`),
-        description: wireString(entry.description, `undoLog[${i}].description`),
-        extension: readExtension(entry.extension, `undoLog[${i}].extension`),
-        size: typeof entry.size === 'number' ? entry.size : 0,
-      };
-    });
+    return reply.map((item, i) => readUndoLogEntry(item, `undoLog[${i}]`));
   }
 
   /**
@@ -857,21 +826,9 @@ export class ClientStorage
    */
   loadBlob(oid: Oid, serial: Tid): string {
     this.checkOpen('loadBlob');
-    if (this.sharedBlobs !== undefined) {
-      const file = this.sharedBlobs.pathFor(oid, serial);
-      if (!fs.existsSync(file))
-        throw new POSKeyError(
-          oid,
-          serial,
-          `no blob file for oid ${oidRepr(oid)} revision ${tidRepr(serial)} in the shared blob directory ${this.sharedBlobs.root}`,
-        );
-      return file;
-    }
-    const target = path.join(
-      this.blobDirectory(),
-      'cache',
-      `${oid.toString(16).padStart(16, '0')}-${serial.toString(16).padStart(16, '0')}.blob`,
-    );
+    const shared = this.blobFiles.sharedFile(oid, serial);
+    if (shared !== undefined) return shared;
+    const target = this.blobFiles.cachedFile(oid, serial);
     if (fs.existsSync(target)) return target;
     const result = this.bridge.call((id) => ({
       kind: 'fetchBlob',
@@ -886,38 +843,7 @@ export class ClientStorage
 
   /** A local directory for uncommitted blob files. */
   temporaryDirectory(): string {
-    const directory = path.join(this.blobDirectory(), 'tmp');
-    fs.mkdirSync(directory, { recursive: true });
-    return directory;
-  }
-
-  private blobDirectory(): string {
-    if (this.localBlobDir === undefined) {
-      if (this.options.blobDir !== undefined) {
-        this.localBlobDir = this.options.blobDir;
-      } else {
-        this.localBlobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zodb-client-blobs-'));
-        this.ownsBlobDir = true;
-      }
-      fs.mkdirSync(this.localBlobDir, { recursive: true });
-    }
-    return this.localBlobDir;
-  }
-
-  private keepBlobFiles(commit: PendingCommit, tid: Tid): void {
-    for (const [oid, file] of commit.blobFiles) {
-      const target = path.join(
-        this.blobDirectory(),
-        'cache',
-        `${oid.toString(16).padStart(16, '0')}-${tid.toString(16).padStart(16, '0')}.blob`,
-      );
-      try {
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.renameSync(file, target);
-      } catch {
-        fs.rmSync(file, { force: true });
-      }
-    }
+    return this.blobFiles.temporaryDirectory();
   }
 
   // -------------------------------------------------------------------------
@@ -955,9 +881,7 @@ export class ClientStorage
       }
     } finally {
       await this.bridge.close();
-      if (this.ownsBlobDir && this.localBlobDir !== undefined) {
-        fs.rmSync(this.localBlobDir, { recursive: true, force: true });
-      }
+      this.blobFiles.close();
       this.tpc.lock.close(new StorageClosedError(this.name, 'tpcBegin'));
     }
   }

@@ -8,7 +8,13 @@
  */
 
 import type { Oid, Tid } from '../ids.js';
-import type { TransactionRecord, RecordInfo } from '../storage/interfaces.js';
+import type {
+  HistoryEntry,
+  RecordInfo,
+  TransactionRecord,
+  UndoLogEntry,
+} from '../storage/interfaces.js';
+import { TimeStamp } from '../timestamp.js';
 import type {
   Conflict,
   RegisterReply,
@@ -171,4 +177,26 @@ export function readRecordsReply(value: unknown): {
 /** A non-negative integer result (`iterStart`, `blobSize`). */
 export function readCount(value: unknown, where: string): number {
   return wireInt(value, where, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** One `history` entry. */
+export function readHistoryEntry(value: unknown, where: string): HistoryEntry {
+  const entry = wireMap(value, where);
+  const tid = wireTid(entry.tid, `${where}.tid`);
+  return {
+    tid,
+    time: TimeStamp.fromTid(tid).toDate(),
+    user: wireString(entry.user, `${where}.user`),
+    description: wireString(entry.description, `${where}.description`),
+    size: typeof entry.size === 'number' ? entry.size : 0,
+    extension: readExtension(entry.extension, `${where}.extension`),
+  };
+}
+
+/** One `undoLog` entry. */
+export function readUndoLogEntry(value: unknown, where: string): UndoLogEntry {
+  return {
+    id: wireString(wireMap(value, where).id, `${where}.id`),
+    ...readHistoryEntry(value, where),
+  };
 }
