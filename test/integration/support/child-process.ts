@@ -74,6 +74,8 @@ export interface ChildExit {
 
 /** A running child script whose standard output is read line by line. */
 export class LineChild {
+  /** The label of the child in error messages. */
+  readonly name: string;
   /** Every line printed so far. */
   readonly lines: string[] = [];
   /** The standard error printed so far (for failure messages). */
@@ -84,11 +86,13 @@ export class LineChild {
   private readonly waiters = new Set<() => void>();
   private ended: ChildExit | undefined;
 
-  constructor(
-    readonly name: string,
-    args: readonly string[],
-  ) {
-    this.process = spawn(process.execPath, [childScript(name), ...args], {
+  /**
+   * Starts `support/<script>.ts` (bundled) with `args`; `name` labels it
+   * in error messages (default: the script's name).
+   */
+  constructor(script: string, args: readonly string[], name = script) {
+    this.name = name;
+    this.process = spawn(process.execPath, [childScript(script), ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     createInterface({ input: this.process.stdout! }).on('line', (line) => {
