@@ -34,9 +34,14 @@ export class ServedStorage implements StorageDB {
   /** True when the server refuses writes to this storage. */
   readonly readOnly: boolean;
   private recentQueue: RecentInvalidations;
-  private finishing:
-    | { readonly committer: InvalidationTarget; readonly onCommitted: (tid: Tid) => void }
-    | undefined;
+  /**
+   * Transactions in `tpcFinish`, oldest first. A storage with group commit
+   * (FileStorage) hands its commit lock on before a finished transaction is
+   * durable, so several can be finishing at once; the storage publishes them
+   * in commit order, one `invalidate` each, so each call belongs to the
+   * oldest entry.
+   */
+  private readonly finishing: Finishing[] = [];
   /** Commits between asking for the lock and their end, with how to abort each (graceful shutdown). */
   private readonly inFlight = new Map<object, () => Promise<void>>();
   private idleWaiters: (() => void)[] = [];
@@ -62,8 +67,7 @@ export class ServedStorage implements StorageDB {
   /** StorageDB: a transaction committed; tells every other connection, and the committer its tid. */
   invalidate(tid: Tid, oids: readonly Oid[]): void {
     this.recentQueue.add(tid, [...oids]);
-    const finishing = this.finishing;
-    this.finishing = undefined;
+    const finishing = this.finishing.shift();
     for (const target of this.targets) {
       if (target !== finishing?.committer) target.sendInvalidation(tid, oids);
     }
@@ -80,14 +84,19 @@ export class ServedStorage implements StorageDB {
       target.disconnect('the storage reported that every object may have changed');
   }
 
-  /** StorageDB: conflicts are resolved on the client, never here (the server has no application classes). */
-  tryToResolveConflict(oid: Oid, committedSerial: Tid, oldSerial: Tid): Uint8Array {
-    throw new ConflictError({
-      oid,
-      committedSerial,
-      oldSerial,
-      reason: 'the storage server does not resolve conflicts; the client does',
-    });
+  /**
+   * StorageDB: conflicts are resolved on the client, never here (the server
+   * has no application classes). Throws a {@link DeferredConflict} carrying
+   * the committed data, which the committer sends to the client.
+   */
+  tryToResolveConflict(
+    oid: Oid,
+    committedSerial: Tid,
+    oldSerial: Tid,
+    _newData: Uint8Array,
+    committedData: Uint8Array,
+  ): Uint8Array {
+    throw new DeferredConflict(oid, committedSerial, oldSerial, committedData);
   }
 
   /** Notes a commit that asked for the commit lock, and how to abort it. */
@@ -129,20 +138,51 @@ export class ServedStorage implements StorageDB {
     committer: InvalidationTarget,
     onCommitted: (tid: Tid) => void,
   ): Promise<Tid> {
-    let told = false;
-    this.finishing = {
-      committer,
-      onCommitted: (tid) => {
-        told = true;
-        onCommitted(tid);
-      },
-    };
+    const entry: Finishing = { committer, onCommitted };
+    this.finishing.push(entry);
     try {
       const tid = await this.storage.tpcFinish(txn);
-      if (!told) onCommitted(tid);
+      if (this.dropFinishing(entry)) onCommitted(tid); // the storage made no invalidate call
       return tid;
-    } finally {
-      this.finishing = undefined;
+    } catch (error) {
+      this.dropFinishing(entry);
+      throw error;
     }
+  }
+
+  /** Removes `entry` if it is still waiting for its `invalidate`; true when it was. */
+  private dropFinishing(entry: Finishing): boolean {
+    const at = this.finishing.indexOf(entry);
+    if (at < 0) return false;
+    this.finishing.splice(at, 1);
+    return true;
+  }
+}
+
+/** A transaction in `tpcFinish`: who committed it and what to do in its fan-out step. */
+interface Finishing {
+  readonly committer: InvalidationTarget;
+  readonly onCommitted: (tid: Tid) => void;
+}
+
+/**
+ * The conflict the storage found while the server applied a store (raised
+ * through {@link ServedStorage.tryToResolveConflict}): the client merges it.
+ * Storages wrap it as the `cause` of the ConflictError they throw.
+ */
+export class DeferredConflict extends ConflictError {
+  constructor(
+    oid: Oid,
+    committedSerial: Tid,
+    oldSerial: Tid,
+    /** The committed revision's data, for the client's conflict resolution. */
+    readonly committedData: Uint8Array,
+  ) {
+    super({
+      oid,
+      committedSerial,
+      oldSerial,
+      reason: 'the storage server does not resolve conflicts; the client does',
+    });
   }
 }

@@ -76,7 +76,7 @@ export class Session implements InvalidationTarget {
   readonly transactions = new Map<number, PendingTransaction>();
   /** Errors of pipelined messages naming no open transaction, reported at that txnId's vote. */
   readonly orphanErrors = new Map<number, Error>();
-  private closedFlag = false;
+  private cleanup: Promise<void> | undefined;
   private asyncRequests = 0;
   private closeWaiters: (() => void)[] = [];
 
@@ -302,46 +302,53 @@ export class Session implements InvalidationTarget {
       txn: txn.txnId,
     });
     this.transactions.delete(txn.txnId);
-    void registration.committer.abort(txn);
+    void this.abortQuietly(registration, txn);
     this.channel.close();
   }
 
   /** The socket closed: aborts open transactions (releasing the lock), closes iterators, unregisters. */
-  private async closed(): Promise<void> {
-    if (this.closedFlag) return;
-    this.closedFlag = true;
+  private closed(): Promise<void> {
+    this.cleanup ??= this.cleanUp();
+    return this.cleanup;
+  }
+
+  private async cleanUp(): Promise<void> {
     const registration = this.registration;
     this.host.log.info('client disconnected', {
       peer: this.peer,
       storage: registration?.served.name,
     });
-    if (registration !== undefined) {
-      registration.served.targets.delete(this);
-      registration.iterators.closeAll();
-      const open = [...this.transactions.values()];
-      this.transactions.clear();
-      for (const txn of open) {
-        try {
-          await registration.committer.abort(txn);
-        } catch (error) {
-          this.host.log.error('aborting the transaction of a closed connection failed', {
-            peer: this.peer,
-            error: error instanceof Error ? error.message : String(error),
-          });
-        }
+    try {
+      if (registration !== undefined) {
+        registration.served.targets.delete(this);
+        registration.iterators.closeAll();
+        const open = [...this.transactions.values()];
+        this.transactions.clear();
+        for (const txn of open) await this.abortQuietly(registration, txn);
       }
+    } finally {
+      this.host.sessionClosed(this);
+      for (const wake of this.closeWaiters) wake();
+      this.closeWaiters = [];
     }
-    this.host.sessionClosed(this);
-    for (const wake of this.closeWaiters) wake();
-    this.closeWaiters = [];
+  }
+
+  /** Aborts `txn`, logging (never throwing) a failure. */
+  private async abortQuietly(registration: Registration, txn: PendingTransaction): Promise<void> {
+    try {
+      await registration.committer.abort(txn);
+    } catch (error) {
+      this.host.log.error('aborting a transaction failed', {
+        peer: this.peer,
+        txn: txn.txnId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   /** Closes the connection (server shutdown) and resolves when its cleanup is done. */
   closeAndWait(): Promise<void> {
-    const done = new Promise<void>((resolve) => {
-      if (this.closedFlag) resolve();
-      else this.closeWaiters.push(resolve);
-    });
+    const done = this.cleanup ?? new Promise<void>((resolve) => this.closeWaiters.push(resolve));
     this.channel.close();
     return done;
   }
