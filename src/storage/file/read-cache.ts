@@ -19,6 +19,10 @@
  *   blocks it touches ({@link BlockCache.invalidate}), so even a write below
  *   the limit could not leave stale bytes behind.
  *
+ * A miss reads the whole block only when the previous miss was in the same
+ * or a neighbouring block; otherwise the caller reads just what it asked
+ * for, so random loads cost what they did without the cache.
+ *
  * Blocks are evicted first in, first out; an evicted block's buffer is
  * reused by the block that replaces it, so a warm cache allocates nothing.
  *
@@ -44,6 +48,7 @@ export class BlockCache {
   private readonly ring: CachedBlock[] = [];
   private nextVictim = 0;
   private last: CachedBlock | undefined;
+  private lastMiss = -2;
 
   /** A cache of up to `capacity` blocks of `blockBytes` bytes each. */
   constructor(
@@ -73,6 +78,7 @@ export class BlockCache {
       const inBlock = at - number * this.blockBytes;
       const count = Math.min(wanted - done, this.blockBytes - inBlock);
       let block = this.last?.number === number ? this.last : this.blocks.get(number);
+      if (block === undefined && !this.worthFilling(number)) return done;
       if (block === undefined || block.valid < inBlock + count) {
         block = this.load(number, limit, fill, block);
         if (block.valid < inBlock + count) {
@@ -89,6 +95,17 @@ export class BlockCache {
       done += count;
     }
     return done;
+  }
+
+  /**
+   * Whether a miss on block `number` should read the whole block: only when
+   * the previous miss was in the same or a neighbouring block (reads with
+   * locality), so that random loads keep reading just their record.
+   */
+  private worthFilling(number: number): boolean {
+    const near = Math.abs(number - this.lastMiss) <= 1;
+    this.lastMiss = number;
+    return near;
   }
 
   /** Drops every block holding a byte of `[position, position + length)`. */

@@ -17,7 +17,7 @@ import {
   BACK_POINTER_BYTES,
   DATA_HEADER_BYTES,
   EMPTY_DATA_MARKER,
-  decodeDataHeader,
+  readOidOrInvalid,
   readPosition,
 } from './format.js';
 import { LOAD_READ_GUESS_BYTES } from './limits.js';
@@ -46,6 +46,7 @@ interface RecordWithData {
 }
 
 const scratch = new Uint8Array(DATA_HEADER_BYTES + LOAD_READ_GUESS_BYTES);
+const scratchView = new DataView(scratch.buffer);
 
 /**
  * Reads the record at `pos` with one read of the header and up to
@@ -59,7 +60,7 @@ export function readRecord(file: DataFile, pos: number, oid?: Oid): RecordWithDa
       { path: file.path, offset: pos },
     );
   }
-  const header = headerFrom(file, pos, scratch, n, oid);
+  const header = headerFrom(file, pos, n, oid);
   let data: Uint8Array | undefined;
   if (header.dataBytes > 0 && DATA_HEADER_BYTES + header.dataBytes <= n) {
     data = scratch.slice(DATA_HEADER_BYTES, DATA_HEADER_BYTES + header.dataBytes);
@@ -77,31 +78,36 @@ export function readRecordHeader(file: DataFile, pos: number, oid?: Oid): Record
       offset: pos,
     });
   }
-  return headerFrom(file, pos, scratch, n, oid);
+  return headerFrom(file, pos, n, oid);
 }
 
+/** Decodes and checks the header in `scratch` (`available` bytes read) of the record at `pos`. */
 function headerFrom(
   file: DataFile,
   pos: number,
-  buf: Uint8Array,
   available: number,
   oid: Oid | undefined,
 ): RecordHeader {
-  const h = decodeDataHeader(buf, 0);
-  if (oid !== undefined && h.oid !== oid) {
+  const buf = scratch;
+  const recordOid = readOidOrInvalid(buf, 0);
+  if (oid !== undefined && recordOid !== oid) {
     throw new CorruptedDataError(
-      `expected a data record of oid ${oidRepr(oid)}, found ${h.oid < 0 ? 'an invalid oid' : `oid ${oidRepr(h.oid)}`}`,
+      `expected a data record of oid ${oidRepr(oid)}, found ${recordOid < 0 ? 'an invalid oid' : `oid ${oidRepr(recordOid)}`}`,
       { path: file.path, offset: pos },
     );
   }
-  if (h.versionBytes !== 0 || h.prev >= pos || h.tloc >= pos) {
+  const prev = readPosition(buf, 16);
+  const tloc = readPosition(buf, 24);
+  const versionBytes = (buf[32]! << 8) | buf[33]!;
+  const dataBytes = readPosition(buf, 34);
+  if (versionBytes !== 0 || prev >= pos || tloc >= pos) {
     throw new CorruptedDataError(
-      `damaged data record header (version length ${h.versionBytes}, prev ${h.prev}, transaction ${h.tloc})`,
+      `damaged data record header (version length ${versionBytes}, prev ${prev}, transaction ${tloc})`,
       { path: file.path, offset: pos },
     );
   }
   let backPointer = 0;
-  if (h.dataBytes === 0) {
+  if (dataBytes === 0) {
     if (available < DATA_HEADER_BYTES + BACK_POINTER_BYTES) {
       throw new CorruptedDataError('back pointer is cut short by the end of the file', {
         path: file.path,
@@ -116,15 +122,9 @@ function headerFrom(
       });
     }
   }
-  return {
-    pos,
-    oid: h.oid,
-    tid: h.tid,
-    prev: h.prev,
-    tloc: h.tloc,
-    dataBytes: h.dataBytes,
-    backPointer,
-  };
+  // One bigint for the tid (readTid builds it from two halves).
+  const tid = scratchView.getBigUint64(8);
+  return { pos, oid: recordOid, tid, prev, tloc, dataBytes, backPointer };
 }
 
 /**
