@@ -4,7 +4,7 @@
  *
  * msgpackr's extension table is process-wide and its handlers get no
  * per-call context, so the decode in progress is published in a
- * module-level slot ({@link withDecodeRun}) for the duration of the
+ * module-level slot ({@link enterDecodeRun}) for the duration of the
  * synchronous msgpackr call, and restored afterwards (decodes may nest: a
  * callback may decode another record).
  *
@@ -62,15 +62,20 @@ export interface DecodeRun {
 
 let activeRun: DecodeRun | undefined;
 
-/** Runs `read` (a synchronous msgpackr call) with `run` published to the handlers. */
-export function withDecodeRun<T>(run: DecodeRun, read: () => T): T {
+/**
+ * Publishes `run` to the handlers and returns the run it replaces, to give
+ * back to {@link leaveDecodeRun} in a `finally` (what {@link withDecodeRun}
+ * does, without a closure per decode).
+ */
+export function enterDecodeRun(run: DecodeRun): DecodeRun | undefined {
   const outer = activeRun;
   activeRun = run;
-  try {
-    return read();
-  } finally {
-    activeRun = outer;
-  }
+  return outer;
+}
+
+/** Restores the run {@link enterDecodeRun} replaced. */
+export function leaveDecodeRun(outer: DecodeRun | undefined): void {
+  activeRun = outer;
 }
 
 const DECODED_TAGS = new Map<number, DecodedTag>(

@@ -37,7 +37,11 @@ export class HeaderCursor {
     else if (token === 0xdb) length = this.#unsigned(4, what);
     else throw this.#unexpected(token, `a string (${what})`);
     const start = this.#take(length, what);
-    return decodeText(this.bytes.subarray(start, start + length), start, what);
+    const recent = recentText(this.bytes, start, length);
+    if (recent !== undefined) return recent;
+    const text = decodeText(this.bytes.subarray(start, start + length), start, what);
+    rememberText(this.bytes, start, length, text);
+    return text;
   }
 
   /** Reads an extension of type `type` (fixext or ext 8/16/32) and returns its payload (a view). */
@@ -91,6 +95,36 @@ export class HeaderCursor {
 
 /** Class names are short ASCII in practice; anything else goes through the strict UTF-8 decoder. */
 const ASCII_FAST_PATH_BYTES_MAX = 64;
+
+/**
+ * The header strings decoded last (class names repeat from record to
+ * record), with a copy of their bytes: a string found here costs a byte
+ * comparison instead of a decode.
+ */
+const recentTexts: { bytes: Uint8Array; text: string }[] = [];
+const RECENT_TEXTS_MAX = 16;
+let recentTextsNext = 0;
+
+/** The remembered string whose UTF-8 bytes are `bytes[start, start + length)`, if any. */
+function recentText(bytes: Uint8Array, start: number, length: number): string | undefined {
+  for (let e = 0; e < recentTexts.length; e++) {
+    const entry = recentTexts[e]!;
+    const known = entry.bytes;
+    if (known.length !== length) continue;
+    let i = 0;
+    while (i < length && known[i] === bytes[start + i]) i++;
+    if (i === length) return entry.text;
+  }
+  return undefined;
+}
+
+/** Remembers a decoded header string (short ones only), replacing the oldest. */
+function rememberText(bytes: Uint8Array, start: number, length: number, text: string): void {
+  if (length > ASCII_FAST_PATH_BYTES_MAX) return;
+  const entry = { bytes: Uint8Array.prototype.slice.call(bytes, start, start + length), text };
+  recentTexts[recentTextsNext] = entry;
+  recentTextsNext = (recentTextsNext + 1) % RECENT_TEXTS_MAX;
+}
 
 function decodeText(bytes: Uint8Array, offset: number, what: string): string {
   if (bytes.byteLength <= ASCII_FAST_PATH_BYTES_MAX) {

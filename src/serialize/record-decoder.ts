@@ -9,8 +9,8 @@ import { UnknownClassError } from '../errors.js';
 import type { Oid } from '../ids.js';
 import type { ClassRegistry } from './class-registry.js';
 import { defaultRegistry } from './class-registry.js';
-import { MalformedRecord, callCaller, decodeError } from './decode-failures.js';
-import { withDecodeRun } from './ext-readers.js';
+import { CallbackFailure, MalformedRecord, callCaller, decodeError } from './decode-failures.js';
+import { enterDecodeRun, leaveDecodeRun } from './ext-readers.js';
 import { FLAG_STRUCTURED } from './format.js';
 import type { DecodeContext, PersistentRef } from './interfaces.js';
 import { recordUnpackr } from './msgpack-codec.js';
@@ -48,7 +48,13 @@ class RecordDecode implements StructureSources {
     if (oid === undefined)
       throw new MalformedRecord(`reference #${index} is not in the record's reference table`);
     const className = this.className(this.header!.referenceClasses[index]!);
-    const target = callCaller(() => this.#resolveRef({ oid, className }));
+    // Inline rather than callCaller: no closure per reference.
+    let target: unknown;
+    try {
+      target = this.#resolveRef({ oid, className });
+    } catch (error) {
+      throw new CallbackFailure(error);
+    }
     this.#resolved[index] = target;
     return target;
   }
@@ -85,7 +91,13 @@ function decode(
     // A plain unpack of a view: msgpackr saves and restores its state when
     // this runs inside another decode (a callback decoding another record).
     const body = data.subarray(stateOffset);
-    let state = withDecodeRun(run, () => recordUnpackr.unpack(body) as unknown);
+    const outer = enterDecodeRun(run);
+    let state: unknown;
+    try {
+      state = recordUnpackr.unpack(body) as unknown;
+    } finally {
+      leaveDecodeRun(outer);
+    }
     if (run.structured) state = new StructurePass(run).value(state, 0);
     return { header: parsed.header, state };
   } catch (error) {
@@ -109,13 +121,26 @@ export function decodeRecord(
   data: Uint8Array,
   ctx: DecodeContext,
 ): { className: string; state: unknown } {
-  const registry = ctx.registry ?? defaultRegistry;
-  const { header, state } = decode(data, ctx.resolveRef, (name) => {
+  const { header, state } = decode(data, ctx.resolveRef, valueClassLookup(ctx.registry));
+  return { className: header.className, state };
+}
+
+/** The registry of the last {@link valueClassLookup} and its lookup (records come in runs from one registry). */
+let lastRegistry: ClassRegistry | undefined;
+let lastLookup: ValueClassLookup | undefined;
+
+/** The value-class lookup of `decodeRecord` for `registry` (default: defaultRegistry). */
+function valueClassLookup(given: ClassRegistry | undefined): ValueClassLookup {
+  const registry = given ?? defaultRegistry;
+  if (registry === lastRegistry && lastLookup !== undefined) return lastLookup;
+  const lookup: ValueClassLookup = (name) => {
     const cls = registry.classFor(name);
     if (cls === undefined) throw new UnknownClassError(name, 'a value class stored inline');
     return cls;
-  });
-  return { className: header.className, state };
+  };
+  lastRegistry = registry;
+  lastLookup = lookup;
+  return lookup;
 }
 
 /** Options of {@link decodeRecordGeneric}. */

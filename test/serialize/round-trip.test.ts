@@ -381,3 +381,17 @@ describe('registered value classes', () => {
     expect((error as Error).message).toContain('test.Money');
   });
 });
+
+describe('class names read from many records', () => {
+  it('each record gives back its own class names, however many records came before', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `app.C${String(i).padStart(2, '0')}`);
+    names.push('app.Ünïcode', 'app.C0x', 'app.C');
+    const records = [...names, ...names.slice().reverse()].map((name, i) => ({
+      name,
+      bytes: encodeRecord(name, { i }, encodeContext()),
+    }));
+    for (const { name, bytes } of [...records, ...records]) {
+      expect(decodeRecord(bytes, decodeContext()).className).toBe(name);
+    }
+  });
+});
