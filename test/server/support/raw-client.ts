@@ -28,6 +28,7 @@ export class RawClient {
   isClosed = false;
 
   private constructor(readonly socket: net.Socket) {
+    socket.setNoDelay(true);
     const decoder = new FrameDecoder();
     socket.on('data', (chunk: Buffer) => {
       for (const payload of decoder.push(chunk)) this.receive(decodeMessage(payload) as Frame);
