@@ -8,9 +8,15 @@
  * @module
  */
 
-import { ReadOnlyError, StorageTransactionError, Unsupported } from '../errors.js';
+import {
+  ConflictError,
+  ReadConflictError,
+  ReadOnlyError,
+  StorageTransactionError,
+  Unsupported,
+} from '../errors.js';
 import type { Oid, Tid } from '../ids.js';
-import { MAX_TID, ZERO_TID } from '../ids.js';
+import { ZERO_TID } from '../ids.js';
 import type { Conflict, VoteReply } from '../protocol/messages.js';
 import type { Storage } from '../storage/interfaces.js';
 import {
@@ -22,6 +28,7 @@ import {
 } from '../storage/interfaces.js';
 import type { PendingTransaction, TransactionOp } from './pending-transaction.js';
 import type { InvalidationTarget, ServedStorage } from './served-storage.js';
+import { DeferredConflict } from './served-storage.js';
 
 /** Called when a transaction held the lock longer than allowed. */
 export type TimeoutHandler = (txn: PendingTransaction) => void;
@@ -34,6 +41,9 @@ export class Committer {
     private readonly timeoutMs: number,
     private readonly onTimeout: TimeoutHandler,
   ) {}
+
+  /** Operations already handed to the storage (a conflicting store is not, until resolved). */
+  private readonly applied = new WeakSet<TransactionOp>();
 
   private get storage(): Storage {
     return this.served.storage;
@@ -74,9 +84,8 @@ export class Committer {
       throw new StorageTransactionError(`transaction ${txn.txnId} cannot vote: it is ${txn.phase}`);
     }
     await this.lock(txn);
-    const conflicts = this.conflictsOf(txn.ops);
+    const conflicts = this.applyOps(txn);
     if (conflicts.length > 0) return { conflicts, resolved: [] };
-    for (const op of txn.ops) this.apply(txn, op);
     const resolved = await this.storage.tpcVote(txn.meta);
     txn.phase = 'voted';
     return { conflicts: [], resolved };
@@ -132,23 +141,25 @@ export class Committer {
     this.served.endCommit(txn);
   }
 
-  /** Write and read conflicts of the buffered operations against the current serials. */
-  private conflictsOf(ops: readonly TransactionOp[]): Conflict[] {
+  /**
+   * Applies the operations not applied yet (all of them at the first vote;
+   * the resolved stores after a conflict reply) and returns the conflicts
+   * the storage found. The storage itself judges them, under its commit
+   * lock: with group commit (FileStorage) a transaction that finished
+   * before ours may not be readable yet, but the storage's `store` sees it.
+   */
+  private applyOps(txn: PendingTransaction): Conflict[] {
     const conflicts: Conflict[] = [];
-    for (const op of ops) {
-      if (op.kind === 'restore') continue;
-      const current = this.storage.loadAt(op.oid, MAX_TID);
-      const committedSerial = current?.serial ?? ZERO_TID;
-      const expected = op.kind === 'checkCurrent' ? op.serial : op.oldSerial;
-      if (committedSerial === expected) continue;
-      const kind = op.kind === 'checkCurrent' ? 'read' : 'write';
-      conflicts.push({
-        oid: op.oid,
-        oldSerial: expected,
-        committedSerial,
-        committedData: kind === 'write' ? (current?.data ?? null) : null,
-        kind,
-      });
+    for (const op of txn.ops) {
+      if (this.applied.has(op)) continue;
+      try {
+        this.apply(txn, op);
+        this.applied.add(op);
+      } catch (error) {
+        const conflict = conflictOf(op, error);
+        if (conflict === undefined) throw error;
+        conflicts.push(conflict);
+      }
     }
     return conflicts;
   }
@@ -196,4 +207,34 @@ export class Committer {
       throw new Unsupported(`storage ${this.served.name} cannot restore`);
     storage.restore(op.oid, op.serial, op.data, prevTxn, txn.meta);
   }
+}
+
+/**
+ * The conflict to report for `error`, thrown by the storage while applying
+ * `op`: a store the client can merge (the storage asked the server to
+ * resolve it: {@link DeferredConflict}) or a read conflict. Anything else
+ * (including conflicts with nothing to merge) fails the vote.
+ */
+function conflictOf(op: TransactionOp, error: unknown): Conflict | undefined {
+  if (op.kind === 'store' && error instanceof ConflictError) {
+    const deferred = error instanceof DeferredConflict ? error : error.cause;
+    if (!(deferred instanceof DeferredConflict)) return undefined;
+    return {
+      oid: op.oid,
+      oldSerial: op.oldSerial,
+      committedSerial: deferred.committedSerial ?? ZERO_TID,
+      committedData: deferred.committedData,
+      kind: 'write',
+    };
+  }
+  if (op.kind === 'checkCurrent' && error instanceof ReadConflictError) {
+    return {
+      oid: op.oid,
+      oldSerial: op.serial,
+      committedSerial: error.committedSerial ?? ZERO_TID,
+      committedData: null,
+      kind: 'read',
+    };
+  }
+  return undefined;
 }
