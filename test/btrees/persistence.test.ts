@@ -115,7 +115,7 @@ describe('records and the cache', () => {
 });
 
 describe('random operations with commits, aborts, savepoints, reopening and cache minimisation', () => {
-  const families = FAMILIES.filter((f) => ['OO', 'II', 'IF', 'OL', 'LO'].includes(f.name));
+  const families = FAMILIES.filter((f) => ['OO', 'II', 'IF', 'OL', 'LO', 'LL'].includes(f.name));
   for (const spec of families) {
     it(`${spec.name}: a BTree agrees with the model`, async () => {
       await fc.assert(
