@@ -28,6 +28,8 @@ export interface TestServerOptions {
   readonly token?: string;
   /** Transactions the server remembers for cache verification. */
   readonly invalidationQueueSize?: number;
+  /** Serve TLS with this certificate and key (PEM files). */
+  readonly tls?: { readonly certificate: string; readonly key: string };
 }
 
 /** A running test server. */
@@ -62,6 +64,9 @@ function zeoSection(options: TestServerOptions): string {
     ...(options.invalidationQueueSize === undefined
       ? []
       : [`  invalidation-queue-size ${options.invalidationQueueSize}`]),
+    ...(options.tls === undefined
+      ? []
+      : [`  tls-certificate ${options.tls.certificate}`, `  tls-key ${options.tls.key}`]),
   ];
   return keys.length === 0 ? '' : ['<zeo>', ...keys, '</zeo>'].join('\n');
 }
