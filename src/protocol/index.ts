@@ -6,7 +6,20 @@
  * @module
  */
 
-export * from './limits.js';
+export {
+  BLOB_CHUNK_BYTES_MAX,
+  BLOB_READ_BYTES_MAX,
+  FRAME_HEADER_BYTES,
+  HISTORY_ENTRIES_MAX,
+  INVALIDATION_QUEUE_SIZE_DEFAULT,
+  MAX_FRAME_BYTES_DEFAULT,
+  NEIGHBOURS_BYTES_MAX,
+  NEW_OIDS_MAX,
+  PREFETCH_OIDS_MAX,
+  PROTOCOL_VERSION,
+  RECORDS_BATCH_MAX,
+  REQUEST_ID_MAX,
+} from './limits.js';
 export { encodeFrame, FrameDecoder } from './frame.js';
 export { decodeMessage, encodeMessage, encodeMessageFrame, toWireValue } from './codec.js';
 export { readEnvelope, type Envelope } from './envelope.js';
@@ -35,4 +48,36 @@ export {
   wireTuple,
 } from './wire-values.js';
 export { workerScriptUrl } from './worker-url.js';
-export * from './messages.js';
+export {
+  MessageKind,
+  type AuthMode,
+  type ClientNotificationMethod,
+  type ClientNotifications,
+  type Conflict,
+  type ErrorReplyMessage,
+  type HelloInfo,
+  type InfoReply,
+  type IterNextReply,
+  type LoadReply,
+  type NotificationMessage,
+  type RecordsReply,
+  type RegisterArgs,
+  type RegisterReply,
+  type ReplyMessage,
+  type RequestMessage,
+  type RequestMethod,
+  type Requests,
+  type Resolution,
+  type Rev,
+  type ServerNotificationMethod,
+  type ServerNotifications,
+  type StorageSupports,
+  type VoteReply,
+  type WireError,
+  type WireHistoryEntry,
+  type WireMeta,
+  type WirePackOptions,
+  type WireRecord,
+  type WireTxn,
+  type WireUndoLogEntry,
+} from './messages.js';

@@ -42,8 +42,5 @@ export const RECORDS_BATCH_MAX = 10_000;
 /** Default number of recent transactions whose oids the server remembers for cache verification. */
 export const INVALIDATION_QUEUE_SIZE_DEFAULT = 10_000;
 
-/** Default time a client may hold the commit lock after a conflict reply before it is disconnected. */
-export const CONFLICT_TIMEOUT_MS_DEFAULT = 30_000;
-
 /** Largest request id (ids are unsigned 32-bit integers). */
 export const REQUEST_ID_MAX = 0xffff_ffff;
