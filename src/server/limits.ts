@@ -14,6 +14,9 @@ export const WRITE_BUFFER_BYTES_MAX = 8 << 20;
 /** Default bound on a transaction holding the commit lock (vote to finish or abort). */
 export const TRANSACTION_TIMEOUT_MS_DEFAULT = 30_000;
 
+/** Default time a new connection has to register before it is closed (a peer that never registers cannot hold a connection). */
+export const REGISTER_TIMEOUT_MS_DEFAULT = 30_000;
+
 /** Default time `close()` waits for in-flight commits before aborting them. */
 export const SHUTDOWN_TIMEOUT_MS_DEFAULT = 10_000;
 

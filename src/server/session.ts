@@ -54,6 +54,7 @@ export interface SessionHost {
   readonly hello: HelloInfo;
   readonly maxFrameBytes: number;
   readonly transactionTimeoutMs: number;
+  readonly registerTimeoutMs: number;
   sessionClosed(session: Session): void;
 }
 
@@ -77,6 +78,7 @@ export class Session implements InvalidationTarget {
   /** Errors of pipelined messages naming no open transaction, reported at that txnId's vote. */
   readonly orphanErrors = new Map<number, Error>();
   private cleanup: Promise<void> | undefined;
+  private readonly registerTimer: NodeJS.Timeout;
   private asyncRequests = 0;
   private closeWaiters: (() => void)[] = [];
 
@@ -97,6 +99,12 @@ export class Session implements InvalidationTarget {
     });
     host.log.info('client connected', { peer });
     this.channel.send([3, 'hello', [host.hello]]);
+    this.registerTimer = setTimeout(() => {
+      if (this.registration === undefined) {
+        this.refuse(new AuthenticationError(`no register within ${host.registerTimeoutMs} ms`));
+      }
+    }, host.registerTimeoutMs);
+    this.registerTimer.unref();
   }
 
   /** The registration, once `register` succeeded. */
@@ -246,6 +254,7 @@ export class Session implements InvalidationTarget {
       if (served.readOnly && !args.readOnly)
         throw new ReadOnlyError(`storage "${args.storage}" is served read-only`);
       if (this.channel.closed) return;
+      clearTimeout(this.registerTimer);
       this.reply(id, this.admit(served, args, user));
       log.info('client registered', {
         ...fields,
@@ -313,6 +322,7 @@ export class Session implements InvalidationTarget {
   }
 
   private async cleanUp(): Promise<void> {
+    clearTimeout(this.registerTimer);
     const registration = this.registration;
     this.host.log.info('client disconnected', {
       peer: this.peer,

@@ -29,7 +29,11 @@ import type { HelloInfo } from '../protocol/messages.js';
 import type { Storage } from '../storage/interfaces.js';
 import type { AuthenticationOptions } from './authentication.js';
 import { Authenticator } from './authentication.js';
-import { SHUTDOWN_TIMEOUT_MS_DEFAULT, TRANSACTION_TIMEOUT_MS_DEFAULT } from './limits.js';
+import {
+  REGISTER_TIMEOUT_MS_DEFAULT,
+  SHUTDOWN_TIMEOUT_MS_DEFAULT,
+  TRANSACTION_TIMEOUT_MS_DEFAULT,
+} from './limits.js';
 import type { ListenAddress, ServerAddress } from './listen-address.js';
 import { formatServerAddress, isUnixListen } from './listen-address.js';
 import { ServedStorage } from './served-storage.js';
@@ -56,6 +60,8 @@ export interface StorageServerOptions {
   readonly invalidationQueueSize?: number | undefined;
   /** Longest time a transaction may hold the commit lock, vote to finish, before it is aborted and its client disconnected (default 30 s). */
   readonly transactionTimeoutMs?: number | undefined;
+  /** Time a new connection has to register before it is closed (default 30 s). */
+  readonly registerTimeoutMs?: number | undefined;
   /** Largest frame accepted from a client (default 64 MiB). */
   readonly maxFrameBytes?: number | undefined;
   /** How long `close()` waits for commits in flight before aborting them (default 10 s). */
@@ -80,6 +86,7 @@ export class StorageServer {
     hello: HelloInfo;
     maxFrameBytes: number;
     transactionTimeoutMs: number;
+    registerTimeoutMs: number;
     sessionClosed: (session: Session) => void;
   };
 
@@ -108,6 +115,7 @@ export class StorageServer {
       },
       maxFrameBytes: options.maxFrameBytes ?? MAX_FRAME_BYTES_DEFAULT,
       transactionTimeoutMs: options.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS_DEFAULT,
+      registerTimeoutMs: options.registerTimeoutMs ?? REGISTER_TIMEOUT_MS_DEFAULT,
       sessionClosed: (session) => this.sessions.delete(session),
     };
   }

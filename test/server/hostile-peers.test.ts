@@ -118,6 +118,15 @@ describe('hostile peers are refused, logged and disconnected without affecting o
     await t.close();
   });
 
+  it('a peer that never registers, after the register timeout', async () => {
+    const t = await startTestServer({ registerTimeoutMs: 50 });
+    const peer = await t.connect();
+    await peer.closed;
+    expect(peer.notifications('error')[0]?.[0]).toMatchObject({ type: 'AuthenticationError' });
+    expect(warned(t, 'no register within 50 ms')).toBe(true);
+    await t.close();
+  });
+
   it('a client that sends a reply', async () => {
     const t = await startTestServer();
     await survives(t, async (p) => {
