@@ -2,9 +2,11 @@
  * Revisions as loads return them (`Rev`: data, serial and `end`, the serial
  * that replaced it), and the neighbours of a loaded record.
  *
- * Computing `end`: the current revision (`loadAt(oid, MAX_TID)`, one index
- * lookup in every storage) tells whether the loaded revision is still
- * current, the common case, which then needs nothing more. Otherwise
+ * Computing `end`: a load at (or after) the storage's last transaction, the
+ * common case, returns the current revision, whose `end` is `null`: no
+ * more work. Otherwise the current revision (`loadAt(oid, MAX_TID)`, one
+ * index lookup in every storage) tells whether the loaded revision is still
+ * current. Otherwise
  * `loadBefore(oid, serial + 1)` returns the revision with its successor's
  * serial (one more lookup in FileStorage's back-pointer chain and in
  * MappingStorage's revision list). A deletion revision has no `loadBefore`
@@ -48,7 +50,8 @@ function nextSerialFromHistory(storage: Storage, oid: Oid, serial: Tid): Tid | n
 export function revisionAt(storage: Storage, oid: Oid, at: Tid): Rev | null {
   const record = storage.loadAt(oid, at);
   if (record === null) return null;
-  return [oid, record.data, record.serial, nextSerial(storage, oid, record.serial)];
+  const end = at >= storage.lastTransaction() ? null : nextSerial(storage, oid, record.serial);
+  return [oid, record.data, record.serial, end];
 }
 
 function referencesOfRecord(data: Uint8Array): readonly Oid[] {
