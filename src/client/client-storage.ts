@@ -30,19 +30,12 @@
  */
 
 import * as fs from 'node:fs';
-import {
-  ClientDisconnectedError,
-  ConflictError,
-  ReadConflictError,
-  ReadOnlyError,
-  StorageTransactionError,
-} from '../errors.js';
+import { ConflictError, ReadOnlyError, StorageTransactionError } from '../errors.js';
 import type { Oid, Tid } from '../ids.js';
 import { ZERO_TID, tidRepr, tidToBytes } from '../ids.js';
 import { decodeMessage } from '../protocol/codec.js';
 import { readEnvelope } from '../protocol/envelope.js';
 import type { RegisterReply, StorageSupports } from '../protocol/messages.js';
-import { errorFromWire } from '../protocol/wire-errors.js';
 import {
   wireArray,
   wireBytes,
@@ -77,12 +70,7 @@ import type {
   UndoLogEntry,
   UndoStorage,
 } from '../storage/interfaces.js';
-import {
-  describeAddress,
-  DISCONNECTED_ERROR_TYPE,
-  type AsyncMessage,
-  type WireErrorValue,
-} from './bridge-messages.js';
+import { describeAddress, type AsyncMessage } from './bridge-messages.js';
 import { loadCacheFile, saveCacheFile } from './cache-file.js';
 import { ClientCache, type ClientCacheStats } from './client-cache.js';
 import {
@@ -98,7 +86,9 @@ import {
   RECORD_ITERATOR_BATCH,
 } from './limits.js';
 import { ClientBlobFiles } from './client-blob-files.js';
+import { decodeWireError } from './client-errors.js';
 import { PendingCommit } from './pending-commit.js';
+import { resolveConflict } from './resolve-conflict.js';
 import {
   readCount,
   readHistoryEntry,
@@ -214,7 +204,7 @@ export class ClientStorage
         clientLabel: this.options.clientLabel,
       },
       (message) => this.onEvent(message),
-      (error) => decodeWireError(error),
+      decodeWireError,
     );
     try {
       this.bridge.call((id) => ({ kind: 'awaitConnection', id, reply: 'sync' }));
@@ -556,7 +546,7 @@ export class ClientStorage
         }
         this.notify('resolve', [
           commit.txnId,
-          reply.conflicts.map((c) => this.resolveConflict(commit, c)),
+          reply.conflicts.map((c) => resolveConflict(this.db, commit, c)),
         ]);
       }
       throw new ConflictError({
@@ -566,61 +556,6 @@ export class ClientStorage
       if (error instanceof ConflictError) await this.abortCommit(commit);
       throw error;
     }
-  }
-
-  private resolveConflict(
-    commit: PendingCommit,
-    conflict: {
-      oid: Oid;
-      oldSerial: Tid;
-      committedSerial: Tid;
-      committedData: Uint8Array | null;
-      kind: 'write' | 'read';
-    },
-  ): readonly [Oid, Tid, Uint8Array] {
-    const { oid, oldSerial, committedSerial, committedData } = conflict;
-    if (conflict.kind === 'read') {
-      throw new ReadConflictError({ oid, oldSerial, committedSerial });
-    }
-    const write = commit.writes.get(oid);
-    if (
-      write === undefined ||
-      write.data === null ||
-      committedData === null ||
-      write.oldSerial === ZERO_TID ||
-      this.db === undefined
-    ) {
-      throw new ConflictError({
-        oid,
-        oldSerial,
-        committedSerial,
-        reason: 'the conflicting change cannot be merged',
-      });
-    }
-    let merged: Uint8Array;
-    try {
-      merged = this.db.tryToResolveConflict(
-        oid,
-        committedSerial,
-        write.oldSerial,
-        write.data,
-        committedData,
-      );
-    } catch (error) {
-      if (error instanceof ConflictError) throw error;
-      throw new ConflictError(
-        {
-          oid,
-          oldSerial,
-          committedSerial,
-          reason: `conflict resolution failed: ${error instanceof Error ? error.message : String(error)}`,
-        },
-        undefined,
-      );
-    }
-    write.data = merged;
-    commit.resolved.add(oid);
-    return [oid, committedSerial, merged];
   }
 
   /**
@@ -901,15 +836,4 @@ function metaOf(txn: TransactionMetaData): {
   extension: Readonly<Record<string, unknown>>;
 } {
   return { user: txn.user, description: txn.description, extension: txn.extension };
-}
-
-function decodeWireError(error: WireErrorValue): Error {
-  if (error.type === DISCONNECTED_ERROR_TYPE) {
-    const address = error.details?.address;
-    return new ClientDisconnectedError(
-      error.message,
-      typeof address === 'string' ? address : undefined,
-    );
-  }
-  return errorFromWire(error);
 }
