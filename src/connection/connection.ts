@@ -108,6 +108,8 @@ export class Connection<R extends object = UntypedRoot>
   private savepoints: ConnectionSavepoint[] = [];
   private blobSavepoints: BlobSavepoint[] = [];
   private closeCallbacks: (() => void)[] = [];
+  /** Set while the storage finishes this connection's commit: the invalidations delivered meanwhile (see `finishInStorage`). */
+  private finishing: { tid: Tid; oids: readonly Oid[] }[] | undefined;
   /** True from `tpcBegin` until the transaction ends here: changes then would be lost. */
   private inCommit = false;
   /** Made once: every record this connection decodes shares it. */
@@ -397,6 +399,15 @@ export class Connection<R extends object = UntypedRoot>
   /** @internal The DB received an invalidation for this connection. */
   invalidate(tid: Tid, oids: readonly Oid[]): void {
     if (this.invalidateEverything || this.historicalAt !== undefined) return;
+    if (this.finishing !== undefined) {
+      this.finishing.push({ tid, oids });
+      return;
+    }
+    this.recordInvalidations(tid, oids);
+  }
+
+  /** Notes that `oids` changed at `tid`, for the next snapshot. */
+  private recordInvalidations(tid: Tid, oids: readonly Oid[]): void {
     for (const oid of oids) {
       const seen = this.invalidations.get(oid);
       if (seen === undefined || seen < tid) this.invalidations.set(oid, tid);
@@ -489,7 +500,7 @@ export class Connection<R extends object = UntypedRoot>
 
   /** @internal */
   async tpcFinish(txn: Transaction): Promise<void> {
-    const tid = await this.storage.tpcFinish(txn);
+    const tid = await this.finishInStorage(txn);
     const committing = this.committing;
     if (committing !== undefined) {
       for (const obj of committing.stored) {
@@ -505,6 +516,27 @@ export class Connection<R extends object = UntypedRoot>
       }
     }
     this.endTransaction();
+  }
+
+  /**
+   * The storage's `tpcFinish`, holding back the invalidations delivered
+   * meanwhile; those of this commit itself are then dropped (every oid in
+   * them was stored by this connection, which holds it at the new serial),
+   * the others recorded.
+   */
+  private async finishInStorage(txn: Transaction): Promise<Tid> {
+    const delivered: { tid: Tid; oids: readonly Oid[] }[] = [];
+    this.finishing = delivered;
+    let tid: Tid | undefined;
+    try {
+      tid = await this.storage.tpcFinish(txn);
+      return tid;
+    } finally {
+      this.finishing = undefined;
+      for (const batch of delivered) {
+        if (batch.tid !== tid) this.invalidate(batch.tid, batch.oids);
+      }
+    }
   }
 
   /** @internal */
