@@ -62,8 +62,8 @@ type ConfigWithoutChannels = Omit<WorkerConfig, 'signal' | 'syncPort' | 'asyncPo
 /** The worker thread shared by every client storage of this process. */
 interface SharedWorker {
   readonly worker: Worker;
-  /** The signal arrays of its open links (marked dead if the worker fails). */
-  readonly signals: Map<number, Int32Array>;
+  /** Its open links' bridges (failed if the worker fails). */
+  readonly bridges: Map<number, WorkerBridge>;
 }
 
 let shared: SharedWorker | undefined;
@@ -74,13 +74,10 @@ function sharedWorker(): SharedWorker {
   if (shared !== undefined) return shared;
   const worker = new Worker(workerEntry('client-worker'));
   worker.unref();
-  const current: SharedWorker = { worker, signals: new Map() };
+  const current: SharedWorker = { worker, bridges: new Map() };
   const fail = (): void => {
-    for (const signal of current.signals.values()) {
-      Atomics.store(signal, SIGNAL_DEAD, 1);
-      Atomics.notify(signal, SIGNAL_REPLIES);
-    }
     if (shared === current) shared = undefined;
+    for (const bridge of current.bridges.values()) bridge.workerFailed();
   };
   worker.on('error', fail);
   worker.on('exit', fail);
@@ -112,7 +109,7 @@ export class WorkerBridge {
     this.syncPort = sync.port1;
     this.asyncPort = events.port1;
     this.shared = sharedWorker();
-    this.shared.signals.set(this.link, this.signal);
+    this.shared.bridges.set(this.link, this);
     const open: LinkMessage = {
       link: this.link,
       message: {
@@ -194,13 +191,27 @@ export class WorkerBridge {
     const timer = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref());
     await Promise.race([closing.catch(() => undefined), timer]);
     this.drain();
-    this.shared.signals.delete(this.link);
+    this.shared.bridges.delete(this.link);
     this.asyncPort.close();
     this.syncPort.close();
     for (const [id, pending] of this.pending) {
       this.pending.delete(id);
       pending.reject(this.closedError());
     }
+  }
+
+  /**
+   * @internal The network worker died: wake a blocked caller and fail every
+   * outstanding request with ClientDisconnectedError.
+   */
+  workerFailed(): void {
+    Atomics.store(this.signal, SIGNAL_DEAD, 1);
+    Atomics.notify(this.signal, SIGNAL_REPLIES);
+    for (const [id, pending] of this.pending) {
+      this.pending.delete(id);
+      pending.reject(new ClientDisconnectedError('the client network worker thread failed'));
+    }
+    this.asyncPort.unref();
   }
 
   private postToWorker(message: ToWorker): void {
