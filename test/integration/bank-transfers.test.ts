@@ -21,7 +21,7 @@ const CLIENTS = 3;
 const ACCOUNTS = 10;
 const BALANCE = 1000;
 /** Transfers each client commits in each phase (before, between and after the restarts). */
-const PER_PHASE = 5;
+const PER_PHASE = 3;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zodb-integration-bank-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

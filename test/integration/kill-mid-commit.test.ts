@@ -42,6 +42,7 @@ describe('a client process killed between vote and finish', () => {
       storage.store(oid, ZERO_TID, data, txn);
       let voted = false;
       const vote = storage.tpcVote(txn).then(() => (voted = true));
+      // Still queued a moment later (this can only miss a bug on a slow machine, never fail wrongly).
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(voted).toBe(false);
 
