@@ -24,9 +24,9 @@ export const LOAD_READ_GUESS_BYTES = 512;
  * Size of a block of the read cache of loads (`read-cache.ts`): a miss
  * reads the whole aligned block. A `pread` of 16 KiB costs about as much as
  * one of 500 bytes on the machines measured (7.8 against 7.3 us; 64 KiB:
- * 12.6 us), so a random load pays little more than before, and loads of
- * records written together (about a hundred 150-byte records per block) pay
- * one system call per block.
+ * 12.6 us), so loads of records written together (about a hundred
+ * 150-byte records per block) pay one system call per block. (Random loads
+ * do not fill blocks at all: see `read-cache.ts`.)
  */
 export const READ_CACHE_BLOCK_BYTES = 16 << 10;
 

@@ -101,12 +101,13 @@ export class PendingTransaction {
       options.metadata.extension.length;
     this.buffer = options.buffer;
     this.buffer.reset();
+    this.buffer.append(this.encodeMetadataBytes());
     this.quota = options.quota;
   }
 
   /** Position the next record will have in the file. */
   get nextRecordPos(): number {
-    return this.pos + this.metadataBytes + this.buffer.length;
+    return this.pos + this.buffer.length;
   }
 
   /** Position just after the transaction (after its trailer) once written. */
@@ -148,7 +149,7 @@ export class PendingTransaction {
 
   /** Reads `length` bytes of this transaction's records at file position `pos`. */
   readRecordBytes(pos: number, length: number): Uint8Array {
-    return this.buffer.read(pos - this.pos - this.metadataBytes, length);
+    return this.buffer.read(pos - this.pos, length);
   }
 
   /** True when `pos` lies inside this transaction's gathered records. */
@@ -158,13 +159,13 @@ export class PendingTransaction {
 
   /**
    * Writes the transaction at its position with status `'c'` (checkpoint),
-   * followed by its trailer. The caller truncates the file back to `pos` if
-   * this throws.
+   * followed by its trailer: one write unless the records spilled to the
+   * `.tmp` file. The caller truncates the file back to `pos` if this throws.
    */
   writeCheckpoint(file: DataFile): void {
     this.checkQuota(this.end);
-    const length = this.metadataBytes + this.buffer.length;
-    const head = new Uint8Array(this.metadataBytes);
+    const length = this.buffer.length;
+    const header = new Uint8Array(TRANSACTION_HEADER_BYTES);
     encodeTransactionHeader(
       {
         tid: this.tid,
@@ -174,28 +175,24 @@ export class PendingTransaction {
         descriptionBytes: this.metadata.description.length,
         extensionBytes: this.metadata.extension.length,
       },
-      head,
+      header,
       0,
     );
+    this.buffer.overwrite(0, header);
+    const trailer = new Uint8Array(TRANSACTION_TRAILER_BYTES);
+    writePosition(length, trailer, 0);
+    this.buffer.writeTo(file, this.pos, trailer);
+  }
+
+  /** The metadata part with a blank fixed header (filled in at vote) and user, description, extension. */
+  private encodeMetadataBytes(): Uint8Array {
+    const head = new Uint8Array(this.metadataBytes);
     let at = TRANSACTION_HEADER_BYTES;
     for (const part of [this.metadata.user, this.metadata.description, this.metadata.extension]) {
       head.set(part, at);
       at += part.length;
     }
-    const trailer = new Uint8Array(TRANSACTION_TRAILER_BYTES);
-    writePosition(length, trailer, 0);
-    const records = this.buffer.inMemory();
-    if (records !== undefined) {
-      const whole = new Uint8Array(length + TRANSACTION_TRAILER_BYTES);
-      whole.set(head, 0);
-      whole.set(records, head.length);
-      whole.set(trailer, length);
-      file.write(whole, this.pos);
-      return;
-    }
-    file.write(head, this.pos);
-    this.buffer.writeTo(file, this.pos + this.metadataBytes);
-    file.write(trailer, this.pos + length);
+    return head;
   }
 
   private checkQuota(size: number): void {

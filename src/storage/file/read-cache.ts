@@ -97,17 +97,6 @@ export class BlockCache {
     return done;
   }
 
-  /**
-   * Whether a miss on block `number` should read the whole block: only when
-   * the previous miss was in the same or a neighbouring block (reads with
-   * locality), so that random loads keep reading just their record.
-   */
-  private worthFilling(number: number): boolean {
-    const near = Math.abs(number - this.lastMiss) <= 1;
-    this.lastMiss = number;
-    return near;
-  }
-
   /** Drops every block holding a byte of `[position, position + length)`. */
   invalidate(position: number, length: number): void {
     if (this.blocks.size === 0 || length <= 0) return;
@@ -134,6 +123,17 @@ export class BlockCache {
   /** Number of blocks cached (for tests and measurements). */
   get blockCount(): number {
     return this.blocks.size;
+  }
+
+  /**
+   * Whether a miss on block `number` should read the whole block: only when
+   * the previous miss was in the same or a neighbouring block (reads with
+   * locality), so that random loads keep reading just their record.
+   */
+  private worthFilling(number: number): boolean {
+    const near = Math.abs(number - this.lastMiss) <= 1;
+    this.lastMiss = number;
+    return near;
   }
 
   private drop(block: CachedBlock): void {

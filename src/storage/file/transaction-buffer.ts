@@ -1,12 +1,13 @@
 /**
- * The data records of the transaction being committed, gathered during the
- * first phase of two-phase commit (`store`, `restore`, `deleteObject`,
- * `undo`) and written to the Data.fs at vote.
+ * The bytes of the transaction being committed, gathered during the first
+ * phase of two-phase commit (its metadata at `tpcBegin`, then the records of
+ * `store`, `restore`, `deleteObject`, `undo`) and written to the Data.fs at
+ * vote, in one write when they are all in memory.
  *
- * Records are kept in memory up to {@link TRANSACTION_BUFFER_MEMORY_BYTES_MAX};
- * the rest goes to `Data.fs.tmp` (ZODB's first-phase file), so a very large
- * transaction costs bounded memory. Offsets are relative to the start of the
- * records, i.e. to the end of the transaction's metadata.
+ * Bytes are kept in one reused memory block up to
+ * {@link TRANSACTION_BUFFER_MEMORY_BYTES_MAX}; the rest goes to `Data.fs.tmp`
+ * (ZODB's first-phase file), so a very large transaction costs bounded
+ * memory. Offsets are relative to the start of the transaction.
  *
  * @module
  */
@@ -82,15 +83,33 @@ export class TransactionBuffer {
     return out;
   }
 
-  /** The gathered bytes when they are all in memory (a view, valid until the next change), else `undefined`. */
-  inMemory(): Uint8Array | undefined {
-    return this.spillUsed === 0 ? this.memory.subarray(0, this.memoryUsed) : undefined;
+  /** Replaces gathered bytes at `offset` with `bytes`; the range must be in memory (the start is). */
+  overwrite(offset: number, bytes: Uint8Array): void {
+    if (offset < 0 || offset + bytes.length > this.memoryUsed) {
+      throw new RangeError(
+        `transaction buffer overwrite ${offset}+${bytes.length} past ${this.memoryUsed} bytes in memory`,
+      );
+    }
+    this.memory.set(bytes, offset);
   }
 
-  /** Writes everything gathered into `file` at `position`. */
-  writeTo(file: DataFile, position: number): void {
+  /**
+   * Writes everything gathered, then `tail`, into `file` at `position`: one
+   * write when nothing was spilled.
+   */
+  writeTo(file: DataFile, position: number, tail: Uint8Array): void {
+    if (this.spillUsed === 0) {
+      this.ensureMemory(this.memoryUsed + tail.length);
+      this.memory.set(tail, this.memoryUsed);
+      file.write(this.memory.subarray(0, this.memoryUsed + tail.length), position);
+      return;
+    }
     file.write(this.memory.subarray(0, this.memoryUsed), position);
-    if (this.spillUsed === 0) return;
+    this.writeSpillTo(file, position + this.memoryUsed);
+    file.write(tail, position + this.length);
+  }
+
+  private writeSpillTo(file: DataFile, position: number): void {
     const chunk = new Uint8Array(Math.min(COPY_CHUNK_BYTES, this.spillUsed));
     const fd = this.openSpill();
     for (let done = 0; done < this.spillUsed;) {
@@ -102,7 +121,7 @@ export class TransactionBuffer {
         throw ioError(`cannot read ${this.spillPath}`, error);
       }
       if (n <= 0) throw ioError(`${this.spillPath} is shorter than what was written to it`, null);
-      file.write(chunk.subarray(0, n), position + this.memoryUsed + done);
+      file.write(chunk.subarray(0, n), position + done);
       done += n;
     }
   }
