@@ -79,14 +79,14 @@ type Properties = Record<string, unknown>;
  */
 export class StateEncoder {
   /** The class table, in order of first use. */
-  readonly classes: string[] = [];
+  classes: string[] = [];
   /** Whether the tree holds structure tags or back-references. */
   structured = false;
   #context: EncodeContext | undefined;
   #registry: ClassRegistry;
   #classIndexes: Map<string, number> | undefined;
-  readonly #referenceOids: Oid[] = [];
-  readonly #referenceClasses: number[] = [];
+  #referenceOids: Oid[] = [];
+  #referenceClasses: number[] = [];
   #referenceIndexes: Map<Oid, number> | undefined;
   /**
    * The first inline object met and its number, kept outside
@@ -111,12 +111,16 @@ export class StateEncoder {
 
   /** Forgets the last state (the tree and tables must not be in use any more). */
   finish(): void {
-    this.classes.length = 0;
+    // Used tables are replaced, not emptied: setting an array's length is
+    // slow in V8, and most states leave them empty.
+    if (this.classes.length > 0) this.classes = [];
     this.structured = false;
     this.#context = undefined;
     this.#classIndexes = undefined;
-    this.#referenceOids.length = 0;
-    this.#referenceClasses.length = 0;
+    if (this.#referenceOids.length > 0) {
+      this.#referenceOids = [];
+      this.#referenceClasses = [];
+    }
     this.#referenceIndexes = undefined;
     this.#firstObject = undefined;
     this.#objectNumbers = undefined;
