@@ -150,8 +150,9 @@ export interface ServerConfigurationOverrides {
 
 /**
  * Opens the storages of `config` and reads its files (TLS material, token,
- * passwords) into options for `StorageServer.start`. Storages opened before
- * a failure are closed again.
+ * passwords) into options for `StorageServer.start` (whose `listen` is
+ * empty when neither the configuration nor `overrides` name an address).
+ * Storages opened before a failure are closed again.
  */
 export async function serverOptionsFromConfiguration(
   config: ServerConfiguration,
@@ -165,10 +166,6 @@ export async function serverOptionsFromConfiguration(
     overrides.listen !== undefined && overrides.listen.length > 0
       ? overrides.listen
       : config.listen;
-  if (addresses.length === 0)
-    throw new RangeError(
-      'no address to listen on: give an address in <zeo> or on the command line',
-    );
   const listen: ListenAddress[] = addresses.map((text) => ({ ...parseListenAddress(text), tls }));
   const token =
     config.token ??

@@ -31,7 +31,12 @@ async function main(data: ServerThreadData): Promise<void> {
       readOnly: data.readOnly,
     });
     const log = data.log ? lineLog((line) => post({ type: 'log', line })) : silentLog;
-    server = await StorageServer.start({ ...options, log });
+    try {
+      server = await StorageServer.start({ ...options, log });
+    } catch (error) {
+      for (const storage of options.storages.values()) await storage.close();
+      throw error;
+    }
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     post({ type: 'failed', name: e.name, message: e.message });

@@ -37,6 +37,7 @@ import {
 import type { ListenAddress, ServerAddress } from './listen-address.js';
 import { formatServerAddress, isUnixListen } from './listen-address.js';
 import { ServedStorage } from './served-storage.js';
+import { parseServerConfiguration, serverOptionsFromConfiguration } from './server-config.js';
 import type { ServerLog } from './server-log.js';
 import { silentLog } from './server-log.js';
 import { Session } from './session.js';
@@ -139,6 +140,35 @@ export class StorageServer {
       throw error;
     }
     return server;
+  }
+
+  /**
+   * Starts a server for a configuration text (`<zeo>` and storage
+   * sections; see `server-config.ts`), opening its storages. `options`
+   * adds to or replaces what the text says (a log, listen addresses).
+   *
+   * @example
+   * ```ts
+   * const server = await StorageServer.startFromConfiguration(
+   *   '<zeo>\n address 127.0.0.1:8100\n</zeo>\n<filestorage 1>\n path /var/db/Data.fs\n</filestorage>',
+   *   { log: lineLog() },
+   * );
+   * ```
+   * @throws ConfigError for the text; the storages' and listeners' errors (storages opened are closed again).
+   */
+  static async startFromConfiguration(
+    text: string,
+    options: Partial<StorageServerOptions> = {},
+  ): Promise<StorageServer> {
+    const configured = await serverOptionsFromConfiguration(parseServerConfiguration(text), {
+      readOnly: options.readOnly,
+    });
+    try {
+      return await StorageServer.start({ ...configured, ...options });
+    } catch (error) {
+      for (const storage of configured.storages.values()) await storage.close();
+      throw error;
+    }
   }
 
   /** The addresses listened on (actual ports when 0 was asked). */

@@ -5,6 +5,8 @@ import {
   parseServerConfiguration,
   serverOptionsFromConfiguration,
 } from '../../src/server/server-config.js';
+import { StorageServer } from '../../src/server/storage-server.js';
+import { RawClient } from './support/raw-client.js';
 
 describe('the server configuration', () => {
   it('reads a <zeo> section with a list of addresses and named storages', async () => {
@@ -53,6 +55,24 @@ describe('the server configuration', () => {
       ),
     ).toThrow(/each needs a name/);
     expect(() => parseServerConfiguration('<zeo>\n</zeo>')).toThrow(/at least one storage/);
+  });
+});
+
+describe('a server started from a configuration text', () => {
+  it('serves its storages on its addresses', async () => {
+    const server = await StorageServer.startFromConfiguration(
+      '<zeo>\n address 127.0.0.1:0\n</zeo>\n<mappingstorage main>\n</mappingstorage>',
+    );
+    const client = await RawClient.connect(server.addresses[0]!);
+    await expect(client.register({ storage: 'main' })).resolves.toMatchObject({ name: 'main' });
+    await server.close();
+    await client.closed;
+  });
+
+  it('without an address is refused', async () => {
+    await expect(
+      StorageServer.startFromConfiguration('<mappingstorage>\n</mappingstorage>'),
+    ).rejects.toThrow(/at least one address/);
   });
 });
 
