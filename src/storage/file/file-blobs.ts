@@ -7,16 +7,23 @@
  * leaves files of a tid that never committed: no revision refers to them,
  * readers never ask for them, and the next pack removes them.
  *
+ * Durability: a staged file's content is flushed (`fsync`) when the
+ * storage takes it, and the directory entries of the renamed files (and of
+ * bushy directories created for them) are flushed right after the rename,
+ * before the data file's flush makes the transaction durable. So a
+ * transaction that survives a power loss has its blob files complete.
+ *
  * @module
  */
 
 import { randomBytes } from 'node:crypto';
-import { constants, copyFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, copyFileSync, existsSync, fsyncSync, openSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { POSKeyError, StorageError } from '../../errors.js';
 import type { Oid, Tid } from '../../ids.js';
 import { oidRepr, tidRepr } from '../../ids.js';
 import { StorageBlobs } from '../blob/storage-blobs.js';
+import { syncDirectory } from './data-file.js';
 
 /** What the blob support needs from its FileStorage. */
 export interface FileBlobsHost {
@@ -34,10 +41,12 @@ export interface FileBlobsHost {
 /** Blob files of a FileStorage (absent when it has no `blobDir`). */
 export class FileBlobs {
   private readonly blobs: StorageBlobs | undefined;
+  /** oids with a staged file in the transaction being committed. */
+  private readonly staged = new Set<Oid>();
 
   constructor(
     private readonly host: FileBlobsHost,
-    blobDir: string | undefined,
+    private readonly blobDir: string | undefined,
     readOnly: boolean,
   ) {
     this.blobs = blobDir === undefined ? undefined : new StorageBlobs({ blobDir, readOnly });
@@ -45,12 +54,42 @@ export class FileBlobs {
 
   /** Takes `filename` as the new blob of `oid` in the transaction being committed. */
   stage(oid: Oid, filename: string): void {
-    this.require('store a blob').stage(oid, filename);
+    const blobs = this.require('store a blob');
+    syncFile(filename);
+    blobs.stage(oid, filename);
+    this.staged.add(oid);
   }
 
-  /** Renames the staged files into place as revision `tid` (before the data file marks it committed). */
+  /**
+   * Renames the staged files into place as revision `tid` (before the data
+   * file marks it committed) and flushes their directory entries.
+   */
   finish(tid: Tid | undefined): void {
-    if (this.blobs !== undefined && tid !== undefined) this.blobs.finish(tid);
+    if (this.blobs === undefined || tid === undefined || this.staged.size === 0) {
+      this.staged.clear();
+      return;
+    }
+    const directory = this.blobs.directory();
+    const leaves = new Map<string, boolean>();
+    for (const oid of this.staged) {
+      const leaf = dirname(directory.pathFor(oid, tid));
+      if (!leaves.has(leaf)) leaves.set(leaf, existsSync(leaf));
+    }
+    this.staged.clear();
+    this.blobs.finish(tid);
+    for (const [leaf, existed] of leaves) this.syncUp(leaf, existed);
+  }
+
+  /** Flushes `leaf`, and when it was just created, the directories above it up to the blob directory. */
+  private syncUp(leaf: string, existed: boolean): void {
+    const root = resolve(this.blobDir ?? leaf);
+    let dir = resolve(leaf);
+    syncDirectory(dir);
+    if (existed) return;
+    while (dir !== root && dir.startsWith(root)) {
+      dir = dirname(dir);
+      syncDirectory(dir);
+    }
   }
 
   /**
@@ -66,11 +105,14 @@ export class FileBlobs {
       `undo-${process.pid}-${randomBytes(8).toString('hex')}.tmp`,
     );
     copyFileSync(source, copy, constants.COPYFILE_FICLONE);
+    syncFile(copy);
     this.blobs.stage(oid, copy);
+    this.staged.add(oid);
   }
 
   /** Deletes the staged files. */
   abort(): void {
+    this.staged.clear();
     this.blobs?.abort();
   }
 
@@ -124,5 +166,15 @@ export class FileBlobs {
       );
     }
     return this.blobs;
+  }
+}
+
+/** Flushes a file's content to disk. */
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
