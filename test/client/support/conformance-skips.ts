@@ -4,8 +4,8 @@
  * serializer's records: the server packs with the references it reads from
  * record headers (it never runs application code), so any area whose tests
  * pack fails on them, and the server does not resolve conflicts (undo of
- * a later-changed counter would need it). `client-features.test.ts` covers
- * undo, deleteObject and pack with real records through DB instead.
+ * a later-changed counter would need it). `undo-pack.test.ts` covers
+ * undo and pack with real records through DB instead.
  */
 
 import type { ConformanceArea } from '../../storage/conformance.js';
