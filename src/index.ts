@@ -79,6 +79,8 @@ export type {
   RecordInfo,
   TransactionMetaData,
   ReferencesFunction,
+  BlobStorage,
+  BlobRestoreStorage,
 } from './storage/interfaces.js';
 export {
   isIteratorStorage,
@@ -87,6 +89,8 @@ export {
   isDeletingStorage,
   isRecordIteratorStorage,
   isPrefetchStorage,
+  isBlobStorage,
+  isBlobRestoreStorage,
 } from './storage/interfaces.js';
 
 export { TimeStamp, newTid } from './timestamp.js';
@@ -129,4 +133,14 @@ export {
   NoTransaction,
   AlreadyInTransaction,
   InvalidSavepointRollbackError,
+  ClientDisconnectedError,
+  ProtocolError,
+  AuthenticationError,
 } from './errors.js';
+
+export {
+  copyTransactionsFrom,
+  BlobCopyError,
+  type CopyOptions,
+  type CopyReport,
+} from './storage/copy.js';
