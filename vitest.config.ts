@@ -4,8 +4,8 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     env: { ZODB_CHECK_INVARIANTS: '1' },
   },
