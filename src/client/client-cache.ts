@@ -25,6 +25,12 @@ export interface CachedRevision {
   readonly serial: Tid;
   end: Tid | null;
   readonly data: Uint8Array | null;
+  /**
+   * True for a revision the server sent unasked-for (a load's neighbour, a
+   * prefetch) that no lookup has returned yet: its first reader may look at
+   * its references (sibling prefetch).
+   */
+  unread: boolean;
 }
 
 /** Counters of a {@link ClientCache}. */
@@ -81,6 +87,12 @@ export class ClientCache {
     return found;
   }
 
+  /** Whether a lookup of `oid` at `at` would hit (no statistics, no LRU update). */
+  has(oid: Oid, at: Tid): boolean {
+    const revisions = this.objects.get(oid);
+    return revisions !== undefined && this.find(revisions, at) !== undefined;
+  }
+
   /** The cached revision of `oid` written by `serial`, if any (no statistics). */
   revision(oid: Oid, serial: Tid): CachedRevision | undefined {
     return this.objects.get(oid)?.find((r) => r.serial === serial);
@@ -97,9 +109,10 @@ export class ClientCache {
 
   /**
    * Adds a revision learned from the server. A revision already cached is
-   * completed (its `end` filled in) rather than duplicated.
+   * completed (its `end` filled in) rather than duplicated. `unread` marks
+   * a revision nobody asked for yet (see {@link CachedRevision.unread}).
    */
-  store(oid: Oid, serial: Tid, end: Tid | null, data: Uint8Array | null): void {
+  store(oid: Oid, serial: Tid, end: Tid | null, data: Uint8Array | null, unread = false): void {
     if (this.bytesMax <= 0) return;
     let revisions = this.objects.get(oid);
     if (revisions === undefined) {
@@ -114,7 +127,13 @@ export class ClientCache {
       }
     }
     const index = revisions.findIndex((r) => r.serial < serial);
-    revisions.splice(index === -1 ? revisions.length : index, 0, { oid, serial, end, data });
+    revisions.splice(index === -1 ? revisions.length : index, 0, {
+      oid,
+      serial,
+      end,
+      data,
+      unread,
+    });
     this.objects.set(oid, revisions);
     this.bytes += costOf(data);
     this.revisionCount++;

@@ -72,7 +72,7 @@ import type {
 } from '../storage/interfaces.js';
 import { describeAddress, type AsyncMessage } from './bridge-messages.js';
 import { loadCacheFile, saveCacheFile } from './cache-file.js';
-import { ClientCache, type ClientCacheStats } from './client-cache.js';
+import { ClientCache, type CachedRevision, type ClientCacheStats } from './client-cache.js';
 import {
   normalizeOptions,
   type ClientStorageOptions,
@@ -84,6 +84,7 @@ import {
   ITERATOR_BATCH_BYTES,
   NEW_OIDS_BATCH,
   RECORD_ITERATOR_BATCH,
+  SIBLING_PREFETCH_MIN,
 } from './limits.js';
 import { ClientBlobFiles } from './client-blob-files.js';
 import { decodeWireError } from './client-errors.js';
@@ -101,6 +102,7 @@ import {
   readUndoLogEntry,
   readVoteReply,
 } from './wire-replies.js';
+import { SiblingIndex } from './sibling-index.js';
 import { WorkerBridge } from './worker-bridge.js';
 
 /** Most undo log entries fetched to apply a filter on the client (the server's bound on `last`). */
@@ -129,6 +131,8 @@ export interface ClientStorageStatus {
   readonly connections: number;
   /** The verdict on the cache at the last connection. */
   readonly lastVerification: 'kept' | 'dropped';
+  /** Synchronous `load` requests sent to the server so far (the misses that cost a round trip). */
+  readonly serverLoads: number;
   /** The client cache's counters. */
   readonly cache: ClientCacheStats;
 }
@@ -175,6 +179,11 @@ export class ClientStorage
   private readonly blobFiles: ClientBlobFiles;
   private saveTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly siblings = new SiblingIndex();
+  /** Oids asked for by sibling prefetches whose replies are not handled yet. */
+  private readonly siblingsInFlight = new Set<Oid>();
+  private prefetchesInFlight = 0;
+  private serverLoads = 0;
 
   constructor(options: ClientStorageOptions) {
     this.options = normalizeOptions(options);
@@ -261,6 +270,7 @@ export class ClientStorage
       return;
     }
     this.cache.clear(reply.lastTid);
+    this.siblings.clear();
     const changed = reply.lastTid !== this.lastTid;
     this.lastTid = reply.lastTid;
     if (changed || this.connections > 1) this.db?.invalidateCache();
@@ -348,6 +358,7 @@ export class ClientStorage
       address: this.address,
       connections: this.connections,
       lastVerification: this.verification,
+      serverLoads: this.serverLoads,
       cache: this.cache.stats(),
     };
   }
@@ -360,18 +371,93 @@ export class ClientStorage
   // -------------------------------------------------------------------------
   // Reads
 
-  /** The revision of `oid` current at `at`, from the cache or the server. */
+  /**
+   * The revision of `oid` current at `at`, from the cache or the server.
+   * Before going to the server, handles the sibling prefetch replies
+   * already received; on a miss, asks in the same round trip for the next
+   * uncached siblings of `oid` in a recently loaded large record.
+   */
   loadAt(oid: Oid, at: Tid): DataRecord | null {
     this.checkOpen('load');
+    if (this.prefetchesInFlight > 0 && !this.cache.has(oid, at)) this.bridge.drain();
     const cached = this.cache.lookup(oid, at);
-    if (cached !== undefined) return { data: cached.data, serial: cached.serial };
+    if (cached !== undefined) {
+      if (cached.unread) this.firstRead(cached);
+      return { data: cached.data, serial: cached.serial };
+    }
+    this.prefetchSiblings(oid, at);
+    this.serverLoads++;
     const reply = readLoadReply(this.bridge.callMethod('load', [oid, at, this.options.neighbours]));
     for (const [moreOid, data, serial, end] of reply.more)
-      this.cache.store(moreOid, serial, end, data);
+      this.cache.store(moreOid, serial, end, data, true);
     if (reply.rec === null) return null;
     const [, data, serial, end] = reply.rec;
     this.cache.store(oid, serial, end, data);
+    if (data !== null && this.siblingCount() > 0) {
+      this.siblings.remember(oid, data, reply.more.length);
+    }
     return { data, serial };
+  }
+
+  /**
+   * The first read of a revision the server sent unasked-for: a container
+   * that arrived as a neighbour or by prefetch has had none of its own
+   * references fetched, so its reference list is worth remembering.
+   */
+  private firstRead(revision: CachedRevision): void {
+    revision.unread = false;
+    if (revision.data !== null && this.siblingCount() > 0) {
+      this.siblings.remember(revision.oid, revision.data, 1);
+    }
+  }
+
+  /**
+   * How many siblings a miss asks for: none when neighbours are off or the
+   * cache is disabled, else at least {@link SIBLING_PREFETCH_MIN}.
+   */
+  private siblingCount(): number {
+    const neighbours = this.options.neighbours;
+    if (neighbours === 0 || this.cache.bytesMax <= 0) return 0;
+    return Math.min(PREFETCH_BATCH, Math.max(neighbours, SIBLING_PREFETCH_MIN));
+  }
+
+  /**
+   * Sends an asynchronous `prefetch` of the uncached siblings after `oid`
+   * (see `sibling-index.ts`). The server answers a connection's requests
+   * in order, so its reply is on the async port before the reply of the
+   * `load` that follows it; a later miss drains the port first.
+   */
+  private prefetchSiblings(oid: Oid, at: Tid): void {
+    const oids = this.siblings.siblingsAfter(
+      oid,
+      this.siblingCount(),
+      (sibling) => this.siblingsInFlight.has(sibling) || this.cache.has(sibling, at),
+    );
+    if (oids.length === 0) return;
+    for (const sibling of oids) this.siblingsInFlight.add(sibling);
+    this.prefetchesInFlight++;
+    let pending = true;
+    const done = (): void => {
+      if (!pending) return;
+      pending = false;
+      this.prefetchesInFlight--;
+      for (const sibling of oids) this.siblingsInFlight.delete(sibling);
+    };
+    this.bridge
+      .request('prefetch', [oids, at], {
+        onResult: (result) => {
+          done();
+          this.storeRevs(result);
+          return null;
+        },
+      })
+      .then(done, done);
+  }
+
+  private storeRevs(result: unknown): void {
+    for (const [oid, data, serial, end] of readRevs(result, 'prefetch reply')) {
+      this.cache.store(oid, serial, end, data, true);
+    }
   }
 
   /** ZODB's `loadBefore`, from the cache when it can tell, else from the server. */
@@ -425,9 +511,7 @@ export class ClientStorage
     for (let i = 0; i < missing.length; i += PREFETCH_BATCH) {
       await this.bridge.request('prefetch', [missing.slice(i, i + PREFETCH_BATCH), at], {
         onResult: (result) => {
-          for (const [oid, data, serial, end] of readRevs(result, 'prefetch reply')) {
-            this.cache.store(oid, serial, end, data);
-          }
+          this.storeRevs(result);
           return null;
         },
       });

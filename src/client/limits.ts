@@ -44,6 +44,13 @@ export const HANDSHAKE_TIMEOUT_MS = 10_000;
  */
 export const HEARTBEAT_INTERVAL_MS = 30_000;
 
+/**
+ * Fewest siblings a load miss asks for (when neighbours are on): the next
+ * uncached objects after the missed one in a recently loaded record that
+ * refers to more objects than its load reply brought (`sibling-index.ts`).
+ */
+export const SIBLING_PREFETCH_MIN = 256;
+
 /** Oids fetched per `newOids` request (the protocol allows 1 to 1000). */
 export const NEW_OIDS_BATCH = 100;
 
