@@ -69,6 +69,14 @@ export interface LinkMessage {
   readonly message: ToWorker;
 }
 
+/** A notification of a transaction in progress (`store`, `tpcBegin`, ...). */
+export interface NotifyMessage {
+  readonly kind: 'notify';
+  readonly method: string;
+  readonly args: readonly unknown[];
+  readonly txnId: number;
+}
+
 /** Which channel a request's reply goes to. */
 export type ReplyChannel = 'sync' | 'async';
 
@@ -88,12 +96,9 @@ export type ToWorker =
       /** The transaction this request belongs to (vote, tpcFinish, tpcAbort, undo). */
       readonly txnId?: number;
     }
-  | {
-      readonly kind: 'notify';
-      readonly method: string;
-      readonly args: readonly unknown[];
-      readonly txnId: number;
-    }
+  | NotifyMessage
+  /** Notifications in order, written to the socket with one write. */
+  | { readonly kind: 'notifyBatch'; readonly messages: readonly NotifyMessage[] }
   /** Replies `null` once registered with the server (or an error after the wait timeout). */
   | { readonly kind: 'awaitConnection'; readonly id: number; readonly reply: ReplyChannel }
   /** Streams the file at `path` as `blobChunk` notifications of `txnId`/`blobId`. */

@@ -108,6 +108,9 @@ import { WorkerBridge } from './worker-bridge.js';
 /** Most undo log entries fetched to apply a filter on the client (the server's bound on `last`). */
 const UNDO_LOG_ENTRIES_MAX = 1 << 30;
 
+/** The size a buffered notification is counted for besides its record data, in bytes. */
+const NOTIFY_OVERHEAD_BYTES = 64;
+
 /** Largest number of oids per `prefetch` request (PROTOCOL's limit). */
 const PREFETCH_BATCH = 10_000;
 
@@ -564,20 +567,20 @@ export class ClientStorage
   store(oid: Oid, oldSerial: Tid, data: Uint8Array, txn: TransactionMetaData): void {
     const commit = this.begun(txn, 'store');
     commit.writes.set(oid, { data, oldSerial, cacheable: true });
-    this.notify('store', [commit.txnId, oid, oldSerial, data]);
+    this.notifyBuffered('store', [commit.txnId, oid, oldSerial, data], data.byteLength);
   }
 
   /** Asks the server to check at vote that `serial` is still current (ReadConflictError if not). */
   checkCurrentSerialInTransaction(oid: Oid, serial: Tid, txn: TransactionMetaData): void {
     const commit = this.begun(txn, 'checkCurrentSerialInTransaction');
-    this.notify('checkCurrent', [commit.txnId, oid, serial]);
+    this.notifyBuffered('checkCurrent', [commit.txnId, oid, serial], 0);
   }
 
   /** Writes a deletion revision of `oid` (external GC). */
   deleteObject(oid: Oid, oldSerial: Tid, txn: TransactionMetaData): void {
     const commit = this.begun(txn, 'deleteObject');
     commit.writes.set(oid, { data: null, oldSerial, cacheable: true });
-    this.notify('deleteObject', [commit.txnId, oid, oldSerial]);
+    this.notifyBuffered('deleteObject', [commit.txnId, oid, oldSerial], 0);
   }
 
   /** Writes a revision without conflict checks (copying transactions). */
@@ -590,7 +593,11 @@ export class ClientStorage
   ): void {
     const commit = this.begun(txn, 'restore');
     commit.writes.set(oid, { data, oldSerial: serial, cacheable: false });
-    this.notify('restore', [commit.txnId, oid, serial, data, prevTxn ?? null]);
+    this.notifyBuffered(
+      'restore',
+      [commit.txnId, oid, serial, data, prevTxn ?? null],
+      data?.byteLength ?? 0,
+    );
   }
 
   /** Undoes transaction `id` inside this commit; resolves with the oids it changes. */
@@ -706,6 +713,15 @@ export class ClientStorage
 
   private notify(method: string, args: readonly unknown[]): void {
     this.bridge.send({ kind: 'notify', method, args, txnId: this.commit!.txnId });
+  }
+
+  /**
+   * A notification posted to the worker in a batch (the bridge keeps the
+   * order with every other message); `bytes` is the record data's size.
+   */
+  private notifyBuffered(method: string, args: readonly unknown[], bytes: number): void {
+    const message = { kind: 'notify', method, args, txnId: this.commit!.txnId } as const;
+    this.bridge.sendBuffered(message, bytes + NOTIFY_OVERHEAD_BYTES);
   }
 
   // -------------------------------------------------------------------------

@@ -52,7 +52,17 @@ export const HEARTBEAT_INTERVAL_MS = 30_000;
 export const SIBLING_PREFETCH_MIN = 256;
 
 /** Oids fetched per `newOids` request (the protocol allows 1 to 1000). */
-export const NEW_OIDS_BATCH = 100;
+export const NEW_OIDS_BATCH = 1000;
+
+/**
+ * Most store notifications the main thread buffers before posting them to
+ * the network worker in one message (they are also posted before any other
+ * message, so their order with the rest is kept).
+ */
+export const NOTIFY_BATCH_COUNT = 256;
+
+/** Most bytes of record data buffered that way before posting (see {@link NOTIFY_BATCH_COUNT}). */
+export const NOTIFY_BATCH_BYTES = 1024 * 1024;
 
 /** Largest blob chunk the client sends, in bytes (PROTOCOL.md: at most 1 MiB). */
 export const BLOB_CHUNK_BYTES = 1024 * 1024;

@@ -25,6 +25,7 @@ import {
   describeAddress,
   SIGNAL_REPLIES,
   type AsyncMessage,
+  type NotifyMessage,
   type ReplyChannel,
   type ReplyMessage,
   type ToWorker,
@@ -128,6 +129,9 @@ export class ServerLink {
       case 'notify':
         this.handleNotify(message.method, message.args, message.txnId);
         return;
+      case 'notifyBatch':
+        this.handleNotifyBatch(message.messages);
+        return;
       case 'awaitConnection':
         this.whenConnected(
           () => this.reply(message.reply, { kind: 'reply', id: message.id, result: null }),
@@ -195,6 +199,17 @@ export class ServerLink {
     }
     if (method === 'tpcBegin') this.liveTxns.add(txnId);
     this.write([3, method, args]);
+  }
+
+  /** Writes a batch of notifications with one socket write (corked meanwhile). */
+  private handleNotifyBatch(messages: readonly NotifyMessage[]): void {
+    const socket = this.socket;
+    socket?.cork();
+    try {
+      for (const { method, args, txnId } of messages) this.handleNotify(method, args, txnId);
+    } finally {
+      socket?.uncork();
+    }
   }
 
   private handleSendBlob(txnId: number, blobId: number, path: string): void {

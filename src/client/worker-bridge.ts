@@ -18,6 +18,7 @@ import { ClientDisconnectedError, ProtocolError } from '../errors.js';
 import { decodeMessage } from '../protocol/codec.js';
 import { readEnvelope } from '../protocol/envelope.js';
 import { errorFromWire } from '../protocol/wire-errors.js';
+import { NOTIFY_BATCH_BYTES, NOTIFY_BATCH_COUNT } from './limits.js';
 import { workerEntry } from './worker-entry.js';
 import {
   SIGNAL_DEAD,
@@ -25,6 +26,7 @@ import {
   SIGNAL_SLOTS,
   type AsyncMessage,
   type LinkMessage,
+  type NotifyMessage,
   type ReplyMessage,
   type ToWorker,
   type WireErrorValue,
@@ -96,6 +98,9 @@ export class WorkerBridge {
   private consumedReplies = 0;
   private nextId = 1;
   private closed = false;
+  /** Notifications not posted yet (see {@link sendBuffered}). */
+  private buffered: NotifyMessage[] = [];
+  private bufferedBytes = 0;
 
   constructor(
     config: ConfigWithoutChannels,
@@ -174,6 +179,31 @@ export class WorkerBridge {
     this.postToWorker(message);
   }
 
+  /**
+   * Queues a notification: it is posted with the other buffered ones once
+   * {@link NOTIFY_BATCH_COUNT} or {@link NOTIFY_BATCH_BYTES} (`bytes` is
+   * its estimated size) are reached, and in any case before the next
+   * message to the worker, so the worker sees every message in call order.
+   */
+  sendBuffered(message: NotifyMessage, bytes: number): void {
+    this.checkOpen();
+    this.buffered.push(message);
+    this.bufferedBytes += bytes;
+    if (this.buffered.length >= NOTIFY_BATCH_COUNT || this.bufferedBytes >= NOTIFY_BATCH_BYTES) {
+      this.flush();
+    }
+  }
+
+  /** Posts the buffered notifications, if any, in one message. */
+  flush(): void {
+    if (this.buffered.length === 0) return;
+    const messages = this.buffered;
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    const envelope: LinkMessage = { link: this.link, message: { kind: 'notifyBatch', messages } };
+    this.shared.worker.postMessage(envelope);
+  }
+
   /** Handles, synchronously and in order, every async-port message already posted. */
   drain(): void {
     for (;;) {
@@ -215,6 +245,7 @@ export class WorkerBridge {
   }
 
   private postToWorker(message: ToWorker): void {
+    this.flush();
     const envelope: LinkMessage = { link: this.link, message };
     this.shared.worker.postMessage(envelope);
   }
