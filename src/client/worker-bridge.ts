@@ -19,7 +19,7 @@ import { decodeMessage } from '../protocol/codec.js';
 import { readEnvelope } from '../protocol/envelope.js';
 import { errorFromWire } from '../protocol/wire-errors.js';
 import { NOTIFY_BATCH_BYTES, NOTIFY_BATCH_COUNT } from './limits.js';
-import { workerEntry } from './worker-entry.js';
+import { workerScriptUrl } from '../protocol/worker-url.js';
 import {
   SIGNAL_DEAD,
   SIGNAL_REPLIES,
@@ -74,7 +74,7 @@ let nextLink = 1;
 /** The process's network worker, started on first use; it never keeps the process alive. */
 function sharedWorker(): SharedWorker {
   if (shared !== undefined) return shared;
-  const worker = new Worker(workerEntry('client-worker'));
+  const worker = new Worker(workerScriptUrl(import.meta.url, 'client-worker'));
   worker.unref();
   const current: SharedWorker = { worker, bridges: new Map() };
   const fail = (): void => {
