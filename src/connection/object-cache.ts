@@ -19,6 +19,7 @@
  */
 
 import type { Oid } from '../ids.js';
+import { OidMap } from '../oid-map.js';
 import { ZERO_TID } from '../ids.js';
 import type { PersistentObject } from '../persistent/interfaces.js';
 import { CHANGED, GHOST } from '../persistent/interfaces.js';
@@ -58,7 +59,7 @@ export class ObjectCache {
   /** Target estimated bytes of non-ghost objects (0: no byte limit). */
   targetBytes: number;
 
-  private readonly byOid = new Map<Oid, PersistentObject | WeakRef<PersistentObject>>();
+  private readonly byOid = new OidMap<PersistentObject | WeakRef<PersistentObject>>();
   /** The non-ghost objects' slots, in activation order (a list linked through the slots). */
   private oldest: PersistentSlot | undefined = undefined;
   private newest: PersistentSlot | undefined = undefined;

@@ -19,13 +19,14 @@
 
 import { ROOT_OID } from '../../ids.js';
 import type { Oid, Tid } from '../../ids.js';
+import { OidMap } from '../../oid-map.js';
 import type { ReferencesFunction } from '../interfaces.js';
 import { indexAtOrBefore } from './revisions.js';
 import type { CommittedTransaction, Revision } from './revisions.js';
 
 /** What {@link packTables} works on and produces. */
 export interface PackTables {
-  readonly revisions: Map<Oid, Revision[]>;
+  readonly revisions: OidMap<Revision[]>;
   readonly transactions: readonly CommittedTransaction[];
 }
 
@@ -50,7 +51,7 @@ export function packTables(
 ): PackTables & { transactions: CommittedTransaction[] } {
   const reachable = request.gc ? reachableAt(tables.revisions, request) : undefined;
   const removed = new Set<Revision>();
-  const revisions = new Map<Oid, Revision[]>();
+  const revisions = new OidMap<Revision[]>();
   for (const [oid, list] of tables.revisions) {
     const current = indexAtOrBefore(list, request.t);
     let keepFrom = current < 0 ? 0 : current;

@@ -10,8 +10,8 @@
  *
  * Memory: a stored `Uint8Array` is kept as given (not copied) and shared by
  * every table that refers to it; callers must not modify data after storing
- * it. Each object's revisions live in a JS `Map`, so one MappingStorage holds
- * at most 2^24 objects.
+ * it. Each object's revisions live in an {@link OidMap} (pages of slots
+ * indexed by oid), so the number of objects is bounded by memory only.
  *
  * @module
  */
@@ -27,6 +27,7 @@ import {
 } from '../../errors.js';
 import { MAX_OID, ZERO_TID, oidRepr, tidRepr } from '../../ids.js';
 import type { Oid, Tid } from '../../ids.js';
+import { OidMap } from '../../oid-map.js';
 import { TimeStamp, newTid } from '../../timestamp.js';
 import type {
   BlobRestoreStorage,
@@ -133,7 +134,7 @@ export class MappingStorage
   private db: StorageDB | undefined;
   private closed = false;
   /** Each object's revisions, oldest first. */
-  private revisions = new Map<Oid, Revision[]>();
+  private revisions = new OidMap<Revision[]>();
   /** Committed transactions, oldest first. */
   private transactions: CommittedTransaction[] = [];
   private lastTid: Tid = ZERO_TID;
@@ -508,7 +509,7 @@ export class MappingStorage
     this.closed = true;
     this.tpc.lock.close(new StorageClosedError(this.name, 'begin a transaction'));
     this.pending = undefined;
-    this.revisions = new Map();
+    this.revisions = new OidMap();
     this.transactions = [];
     this.blobs.close();
   }
