@@ -22,9 +22,10 @@ let spareEncoder: StateEncoder | undefined;
  *
  * Every object met inside the state is first offered to
  * `ctx.persistentRef`; the rest must be storable values (see FORMAT.md,
- * "Values"). The result is a new Node Buffer (a Uint8Array where Buffer
- * does not exist) owned by the caller; like any small Buffer from
- * `Buffer.allocUnsafe`, it may share its ArrayBuffer with other Buffers.
+ * "Values"). The result is a Node Buffer (a Uint8Array where Buffer does
+ * not exist) owned by the caller: no later call writes to its bytes, but
+ * like any small Buffer from `Buffer.allocUnsafe` it may share its
+ * ArrayBuffer (at most 64 KiB) with other records.
  *
  * @example
  * ```ts
@@ -68,9 +69,7 @@ export function encodeRecord(className: string, state: unknown, ctx: EncodeConte
       encoder.referenceTable(),
       tree,
     );
-    // REUSE_BUFFER_MODE returns msgpackr's whole buffer with the record's bounds in start/end.
-    const packed = recordPackr.pack(writer, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as ReusedBuffer;
-    return copyOut(packed, packed.start, packed.end);
+    return packOut(writer);
   } finally {
     encoder.finish();
     spareEncoder = encoder;
@@ -78,6 +77,32 @@ export function encodeRecord(className: string, state: unknown, ctx: EncodeConte
 }
 
 type ReusedBuffer = Buffer & { start: number; end: number };
+
+/**
+ * msgpackr's output buffer is shared out as a slab while it is this small:
+ * each record is then a view of it (msgpackr never writes below its
+ * position again), with no copy. Past this size (after a large record made
+ * msgpackr grow its buffer) records are copied out, so a small record never
+ * keeps a large buffer alive.
+ */
+const SHARED_SLAB_MAX = 64 * 1024;
+
+/** The length of msgpackr's buffer after the last pack (0: not known yet, copy). */
+let slabLength = 0;
+
+/** Packs the record writer: a view of msgpackr's slab while that is small, else a copy. */
+function packOut(writer: RecordWriter): Uint8Array {
+  if (slabLength > 0 && slabLength <= SHARED_SLAB_MAX) {
+    // REUSE_BUFFER_MODE without RESET: msgpackr's whole buffer, the record's
+    // bounds in start/end, and its position left after the record.
+    const packed = recordPackr.pack(writer, REUSE_BUFFER_MODE) as ReusedBuffer;
+    slabLength = packed.length;
+    return packed.subarray(packed.start, packed.end);
+  }
+  const packed = recordPackr.pack(writer, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as ReusedBuffer;
+  slabLength = packed.length;
+  return copyOut(packed, packed.start, packed.end);
+}
 
 const NodeBuffer: typeof Buffer | undefined = (globalThis as { Buffer?: typeof Buffer }).Buffer;
 
