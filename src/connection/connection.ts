@@ -59,6 +59,8 @@ import type { UntypedRoot } from './builtin-classes.js';
 const INVALIDATIONS_MAX = 100_000;
 
 let connectionIds = 0;
+/** Numbers the commits of every connection, for the slots' `writeStamp`. */
+let writeStamps = 0;
 
 /** Options of `db.open()`. */
 export interface OpenOptions {
@@ -470,13 +472,15 @@ export class Connection<R extends object = UntypedRoot>
     for (const obj of this.added.values()) writer.enqueue(obj);
     for (const obj of this.registered) writer.enqueue(obj);
     const stored: PersistentObject[] = [];
-    const seen = new Set<Oid>();
+    // Objects queued twice (added, then changed) are written once: each
+    // written slot carries this commit's stamp.
+    const stamp = ++writeStamps;
     for (let obj = writer.next(); obj !== undefined; obj = writer.next()) {
       const slot = slotOf(obj);
       const oid = slot.oid as Oid;
-      if (seen.has(oid) || slot.state === GHOST) continue;
+      if (slot.writeStamp === stamp || slot.state === GHOST) continue;
       if (slot.state === UPTODATE && !this.added.has(oid)) continue;
-      seen.add(oid);
+      slot.writeStamp = stamp;
       const data = writer.encode(obj);
       this.db.checkRecordSize(oid, data.length);
       slot.estimatedSize = data.length;
@@ -486,7 +490,10 @@ export class Connection<R extends object = UntypedRoot>
       stored.push(obj);
     }
     for (const [oid, serial] of this.readCurrents) {
-      if (!seen.has(oid)) this.storage.checkCurrentSerialInTransaction(oid, serial, txn);
+      const obj = this.cache.get(oid);
+      if (obj === undefined || slotOf(obj).writeStamp !== stamp) {
+        this.storage.checkCurrentSerialInTransaction(oid, serial, txn);
+      }
     }
     this.committing = { stored, resolved: undefined };
   }

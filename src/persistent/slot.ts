@@ -29,6 +29,8 @@ export class PersistentSlot {
   accessed = 0;
   /** True while the connection's cache counts this object as holding state. @internal */
   cached = false;
+  /** The number of the last commit that wrote this object (see the connection's commit). @internal */
+  writeStamp = 0;
   /** The next (more recently activated) slot in the cache's list of non-ghosts. @internal */
   cacheNext: PersistentSlot | undefined = undefined;
   /** The previous slot in the cache's list of non-ghosts. @internal */
