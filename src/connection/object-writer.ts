@@ -52,6 +52,8 @@ export class ObjectWriter implements EncodeContext {
   private readonly pending: PersistentObject[] = [];
   /** Index of the next object of `pending` to hand out. */
   private cursor = 0;
+  /** The reference {@link persistentRef} fills in and returns (the encoder never keeps it). */
+  private readonly ref: PersistentRef = { oid: 0, className: '' };
   constructor(host: WriterHost) {
     this.host = host;
     this.registry = host.registry;
@@ -85,6 +87,9 @@ export class ObjectWriter implements EncodeContext {
           `or database; a persistent object can be stored through one connection only`,
       );
     }
-    return { oid: slot.oid as Oid, className: classNameOf(value, this.registry) };
+    const ref = this.ref;
+    ref.oid = slot.oid as Oid;
+    ref.className = classNameOf(value, this.registry);
+    return ref;
   }
 }

@@ -43,6 +43,8 @@ export interface EncodeContext {
    * instead of the object's contents (the connection assigns oids to new
    * persistent objects here), or undefined to encode the value inline.
    * Not called for the state itself. Errors it throws propagate unchanged.
+   * The encoder reads the returned reference before its next call and never
+   * keeps it, so an implementation may return one reused object.
    */
   persistentRef(value: object): PersistentRef | undefined;
   /** Registry for value classes (defaults to defaultRegistry). */

@@ -279,7 +279,7 @@ export class StateEncoder {
       try {
         encoded = this.value(item, depth);
       } catch (error) {
-        rethrowWithSegment(error, () => propertySegment(key));
+        rethrowWithSegment(error, propertySegment(key));
       }
       if (copy !== undefined) copy[key] = encoded;
       else if (encoded !== item && encoded === encoded) copy = copyPrefix(source, keys, i, encoded);
@@ -301,7 +301,7 @@ export class StateEncoder {
       try {
         done.push(this.value(key, depth), this.value(source[key], depth));
       } catch (error) {
-        rethrowWithSegment(error, () => propertySegment(key));
+        rethrowWithSegment(error, propertySegment(key));
       }
     }
     return done;
@@ -316,7 +316,7 @@ export class StateEncoder {
       try {
         encoded = this.value(item, depth);
       } catch (error) {
-        rethrowWithSegment(error, () => `[${i}]`);
+        rethrowWithSegment(error, `[${i}]`);
       }
       if (copy !== undefined) copy[i] = encoded;
       else if (encoded !== item && encoded === encoded) {
@@ -335,12 +335,12 @@ export class StateEncoder {
       try {
         out.push(this.value(key, depth));
       } catch (error) {
-        rethrowWithSegment(error, () => `.keys()[${position}]`);
+        rethrowWithSegment(error, `.keys()[${position}]`);
       }
       try {
         out.push(this.value(item, depth));
       } catch (error) {
-        rethrowWithSegment(error, () => mapValueSegment(key, position));
+        rethrowWithSegment(error, mapValueSegment(key, position));
       }
       position++;
     }
@@ -355,7 +355,7 @@ export class StateEncoder {
       try {
         out.push(this.value(item, depth));
       } catch (error) {
-        rethrowWithSegment(error, () => `.values()[${position}]`);
+        rethrowWithSegment(error, `.values()[${position}]`);
       }
       position++;
     }
@@ -390,7 +390,7 @@ export class StateEncoder {
     try {
       return this.value(value, depth);
     } catch (error) {
-      rethrowWithSegment(error, () => segment);
+      rethrowWithSegment(error, segment);
     }
   }
 

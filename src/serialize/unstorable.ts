@@ -40,8 +40,8 @@ export class UnstorableFailure {
 }
 
 /** Adds `segment` to a failure passing through a container, then rethrows whatever `error` is. */
-export function rethrowWithSegment(error: unknown, segment: () => string): never {
-  if (error instanceof UnstorableFailure) error.segments.push(segment());
+export function rethrowWithSegment(error: unknown, segment: string): never {
+  if (error instanceof UnstorableFailure) error.segments.push(segment);
   throw error;
 }
 

@@ -586,17 +586,22 @@ export class MappingStorage
     meta.user = txn.user;
     meta.description = txn.description;
     meta.extension = copyExtension(txn.extension);
-    const records: Revision[] = [];
-    const oids: Oid[] = [];
+    const records = new Array<Revision>(pending.records.size);
+    const oids = new Array<Oid>(pending.records.size);
     let live = 0;
     let bytes = 0;
+    let at = 0;
     for (const revision of pending.records.values()) {
-      records.push(revision);
-      oids.push(revision.oid);
-      let list = this.revisions.get(revision.oid);
-      if (list === undefined) this.revisions.set(revision.oid, (list = []));
-      else if ((list[list.length - 1]?.data ?? null) !== null) live--;
-      list.push(revision);
+      records[at] = revision;
+      oids[at++] = revision.oid;
+      const list = this.revisions.get(revision.oid);
+      // A new object's list is allocated at its exact size (`[]` then
+      // `push` would reserve 17 slots).
+      if (list === undefined) this.revisions.set(revision.oid, [revision]);
+      else {
+        if ((list[list.length - 1]?.data ?? null) !== null) live--;
+        list.push(revision);
+      }
       if (revision.data !== null) {
         live++;
         bytes += revision.data.length;
