@@ -8,7 +8,7 @@ import { defaultRegistry } from './class-registry.js';
 import { RecordWriter } from './ext-writers.js';
 import { FLAG_STRUCTURED } from './format.js';
 import type { EncodeContext } from './interfaces.js';
-import { RESET_BUFFER_MODE, REUSE_BUFFER_MODE } from 'msgpackr';
+import { REUSE_BUFFER_MODE } from 'msgpackr';
 import { recordPackr } from './msgpack-codec.js';
 import { StateEncoder } from './state-encoder.js';
 import { UnstorableFailure } from './unstorable.js';
@@ -79,37 +79,42 @@ export function encodeRecord(className: string, state: unknown, ctx: EncodeConte
 type ReusedBuffer = Buffer & { start: number; end: number };
 
 /**
- * msgpackr's output buffer is shared out as a slab while it is this small:
- * each record is then a view of it (msgpackr never writes below its
- * position again), with no copy. Past this size (after a large record made
- * msgpackr grow its buffer) records are copied out, so a small record never
- * keeps a large buffer alive.
+ * Small records are views of one shared slab, msgpackr's output buffer,
+ * with no copy (msgpackr never writes below its position again, and starts
+ * a new buffer when the slab is nearly full); records larger than
+ * {@link SHARED_RECORD_MAX} are copied into buffers of their own. msgpackr
+ * grows its buffer for a large record and keeps it; a slab grown past
+ * {@link SLAB_BYTES} is replaced by a fresh one, so small records never keep
+ * a large buffer alive.
  */
-const SHARED_SLAB_MAX = 64 * 1024;
-
-/** The length of msgpackr's buffer after the last pack (0: not known yet, copy). */
-let slabLength = 0;
-
-/** Packs the record writer: a view of msgpackr's slab while that is small, else a copy. */
-function packOut(writer: RecordWriter): Uint8Array {
-  if (slabLength > 0 && slabLength <= SHARED_SLAB_MAX) {
-    // REUSE_BUFFER_MODE without RESET: msgpackr's whole buffer, the record's
-    // bounds in start/end, and its position left after the record.
-    const packed = recordPackr.pack(writer, REUSE_BUFFER_MODE) as ReusedBuffer;
-    slabLength = packed.length;
-    return packed.subarray(packed.start, packed.end);
-  }
-  const packed = recordPackr.pack(writer, REUSE_BUFFER_MODE | RESET_BUFFER_MODE) as ReusedBuffer;
-  slabLength = packed.length;
-  return copyOut(packed, packed.start, packed.end);
-}
+const SLAB_BYTES = 16 * 1024;
+const SHARED_RECORD_MAX = 2 * 1024;
 
 const NodeBuffer: typeof Buffer | undefined = (globalThis as { Buffer?: typeof Buffer }).Buffer;
 
-/**
- * Copies the record out of msgpackr's reused buffer: into a pooled Buffer
- * (cheap for small records) under Node, a fresh Uint8Array elsewhere.
- */
+function newSlab(): Uint8Array {
+  return NodeBuffer === undefined
+    ? new Uint8Array(SLAB_BYTES)
+    : NodeBuffer.allocUnsafeSlow(SLAB_BYTES);
+}
+
+recordPackr.useBuffer(newSlab());
+
+/** Packs the record writer into a view of the slab, or a copy for a large record. */
+function packOut(writer: RecordWriter): Uint8Array {
+  // REUSE_BUFFER_MODE (without RESET): msgpackr's whole buffer, the record's
+  // bounds in start/end, and its position left after the record.
+  const packed = recordPackr.pack(writer, REUSE_BUFFER_MODE) as ReusedBuffer;
+  const { start, end } = packed;
+  const grown = packed.length > SLAB_BYTES;
+  if (end - start <= SHARED_RECORD_MAX && !grown) return packed.subarray(start, end);
+  const out = copyOut(packed, start, end);
+  if (grown) recordPackr.useBuffer(newSlab());
+  else recordPackr.position = start;
+  return out;
+}
+
+/** Copies a record out of msgpackr's buffer (into a pooled Buffer under Node). */
 function copyOut(packed: Uint8Array, start: number, end: number): Uint8Array {
   if (NodeBuffer === undefined || !(packed instanceof NodeBuffer)) return packed.slice(start, end);
   const out = NodeBuffer.allocUnsafe(end - start);
