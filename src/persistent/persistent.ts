@@ -303,10 +303,11 @@ export class Persistent implements PersistentObject {
    * `super.__getstate__()`) to store a different shape.
    */
   __getstate__(): unknown {
-    const target = this[SLOT].target as Record<string, unknown>;
-    const state: Record<string, unknown> = {};
-    for (const key of Object.keys(target)) {
-      if (!isSpecialName(key)) state[key] = target[key];
+    // A spread copies the own enumerable properties in one step (the slot is
+    // not enumerable); `_p_`/`_v_` names, rare, are then deleted from the copy.
+    const state: Record<string, unknown> = { ...(this[SLOT].target as Record<string, unknown>) };
+    for (const key in state) {
+      if (isSpecialName(key)) delete state[key];
     }
     return state;
   }

@@ -70,7 +70,9 @@ function beginExt(allocate: AllocateForWrite, type: number, length: number): Wri
     p += 4;
   }
   target[p++] = type & 0xff;
-  return { target, targetView: window.targetView, position: p };
+  // msgpackr hands out a fresh window per extension and never reads it back.
+  window.position = p;
+  return window;
 }
 
 /** Writes an extension whose payload is an unsigned index in 1, 2 or 4 bytes (big-endian). */
