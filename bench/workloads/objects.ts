@@ -40,6 +40,12 @@ export interface ObjectWorkloadOptions {
   >;
   /** Multiplier of the reference that is the target (default 3). */
   targetFactor?: number;
+  /**
+   * Size of the untimed warm-up pass of {@link runObjectWorkloadsWarm}, as a
+   * fraction of `transactions` and `smallCommits` (default 0.1). A full-size
+   * pass (1) also lets the heap grow to its working size before timing.
+   */
+  warmup?: number;
 }
 
 function median(values: number[]): number {
@@ -48,18 +54,20 @@ function median(values: number[]): number {
 }
 
 /**
- * Runs the object workloads: first once at a tenth of the size, untimed, on
- * a storage of its own (so the JIT has compiled every path), then timed.
+ * Runs the object workloads: first once untimed (at a tenth of the size
+ * unless `o.warmup` says otherwise), on a storage of its own, so the JIT has
+ * compiled every path; then timed.
  */
 export async function runObjectWorkloadsWarm(
   reporter: BenchReporter,
   o: ObjectWorkloadOptions,
 ): Promise<void> {
   const discard = { record: () => {} } as unknown as BenchReporter;
+  const fraction = o.warmup ?? 0.1;
   await runObjectWorkloads(discard, {
     ...o,
-    transactions: Math.max(2, Math.floor(o.transactions / 10)),
-    smallCommits: Math.max(20, Math.floor(o.smallCommits / 10)),
+    transactions: Math.max(2, Math.floor(o.transactions * fraction)),
+    smallCommits: Math.max(20, Math.floor(o.smallCommits * fraction)),
   });
   await runObjectWorkloads(reporter, o);
 }
