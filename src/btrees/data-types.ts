@@ -25,6 +25,7 @@
 
 import { compareKeys, describeValue, isObjectKey, unorderableKeyError } from './key-order.js';
 import type { Store } from './store.js';
+import { newTypedArray } from './typed-slab.js';
 
 /** The letters of the BTree families. */
 export type DataTypeLetter = 'O' | 'I' | 'L' | 'F';
@@ -121,7 +122,7 @@ function typedNewStore(
   ctor: Int32ArrayConstructor | Float64ArrayConstructor,
 ): (capacity: number) => Store {
   const empty = new ctor(0);
-  return (capacity) => (capacity === 0 ? empty : new ctor(capacity));
+  return (capacity) => (capacity === 0 ? empty : newTypedArray(ctor, capacity));
 }
 
 function typedFrom(

@@ -9,13 +9,15 @@
  *
  * Items of plain arrays are shifted with loops (faster than `splice` or
  * `copyWithin` on nodes this small); typed arrays with `copyWithin` (a
- * memmove). Typed arrays are allocated rarely (a typed-array allocation costs far
- * more than a plain one): a split gives the new node the old node's
+ * memmove). Typed arrays are allocated rarely, as views on
+ * shared slabs (see `typed-slab.ts`): a split gives the new node the old node's
  * capacity, so it never grows after.
  *
  * @internal
  * @module
  */
+
+import { newTypedArray } from './typed-slab.js';
 
 /** A plain array (`O` data) or a typed array (numeric data). */
 export type Store = unknown[] | Int32Array | Float64Array;
@@ -54,7 +56,8 @@ export function storeRemove(store: Store, size: number, index: number): void {
  */
 export function storeSlice(store: Store, start: number, end: number): Store {
   if (Array.isArray(store)) return store.slice(start, end);
-  const copy = new (store.constructor as Int32ArrayConstructor | Float64ArrayConstructor)(
+  const copy = newTypedArray(
+    store.constructor as Int32ArrayConstructor | Float64ArrayConstructor,
     store.length,
   );
   copy.set(store.subarray(start, end));
@@ -85,7 +88,8 @@ export function storeCopy(store: Store, size: number): Store {
 
 function grow(store: Int32Array | Float64Array, needed: number): Int32Array | Float64Array {
   const capacity = Math.max(INITIAL_TYPED_CAPACITY, store.length * 2, needed);
-  const bigger = new (store.constructor as Int32ArrayConstructor | Float64ArrayConstructor)(
+  const bigger = newTypedArray(
+    store.constructor as Int32ArrayConstructor | Float64ArrayConstructor,
     capacity,
   );
   bigger.set(store);
