@@ -97,8 +97,12 @@ export type ToWorker =
       readonly txnId?: number;
     }
   | NotifyMessage
-  /** Notifications in order, written to the socket with one write. */
-  | { readonly kind: 'notifyBatch'; readonly messages: readonly NotifyMessage[] }
+  /**
+   * Encoded notification frames of transaction `txnId`, in order, written
+   * to the socket with one write (dropped like its other notifications
+   * once the transaction is lost). `frames` is a transferred buffer.
+   */
+  | { readonly kind: 'frames'; readonly txnId: number; readonly frames: Uint8Array }
   /** Replies `null` once registered with the server (or an error after the wait timeout). */
   | { readonly kind: 'awaitConnection'; readonly id: number; readonly reply: ReplyChannel }
   /** Streams the file at `path` as `blobChunk` notifications of `txnId`/`blobId`. */

@@ -108,9 +108,6 @@ import { WorkerBridge } from './worker-bridge.js';
 /** Most undo log entries fetched to apply a filter on the client (the server's bound on `last`). */
 const UNDO_LOG_ENTRIES_MAX = 1 << 30;
 
-/** The size a buffered notification is counted for besides its record data, in bytes. */
-const NOTIFY_OVERHEAD_BYTES = 64;
-
 /** Largest number of oids per `prefetch` request (PROTOCOL's limit). */
 const PREFETCH_BATCH = 10_000;
 
@@ -567,20 +564,20 @@ export class ClientStorage
   store(oid: Oid, oldSerial: Tid, data: Uint8Array, txn: TransactionMetaData): void {
     const commit = this.begun(txn, 'store');
     commit.writes.set(oid, { data, oldSerial, cacheable: true });
-    this.notifyBuffered('store', [commit.txnId, oid, oldSerial, data], data.byteLength);
+    this.bridge.bufferStore(commit.txnId, oid, oldSerial, data);
   }
 
   /** Asks the server to check at vote that `serial` is still current (ReadConflictError if not). */
   checkCurrentSerialInTransaction(oid: Oid, serial: Tid, txn: TransactionMetaData): void {
     const commit = this.begun(txn, 'checkCurrentSerialInTransaction');
-    this.notifyBuffered('checkCurrent', [commit.txnId, oid, serial], 0);
+    this.notifyBuffered('checkCurrent', [commit.txnId, oid, serial]);
   }
 
   /** Writes a deletion revision of `oid` (external GC). */
   deleteObject(oid: Oid, oldSerial: Tid, txn: TransactionMetaData): void {
     const commit = this.begun(txn, 'deleteObject');
     commit.writes.set(oid, { data: null, oldSerial, cacheable: true });
-    this.notifyBuffered('deleteObject', [commit.txnId, oid, oldSerial], 0);
+    this.notifyBuffered('deleteObject', [commit.txnId, oid, oldSerial]);
   }
 
   /** Writes a revision without conflict checks (copying transactions). */
@@ -593,11 +590,7 @@ export class ClientStorage
   ): void {
     const commit = this.begun(txn, 'restore');
     commit.writes.set(oid, { data, oldSerial: serial, cacheable: false });
-    this.notifyBuffered(
-      'restore',
-      [commit.txnId, oid, serial, data, prevTxn ?? null],
-      data?.byteLength ?? 0,
-    );
+    this.notifyBuffered('restore', [commit.txnId, oid, serial, data, prevTxn ?? null]);
   }
 
   /** Undoes transaction `id` inside this commit; resolves with the oids it changes. */
@@ -716,12 +709,11 @@ export class ClientStorage
   }
 
   /**
-   * A notification posted to the worker in a batch (the bridge keeps the
-   * order with every other message); `bytes` is the record data's size.
+   * A notification posted to the worker in a batch of encoded frames (the
+   * bridge keeps the order with every other message).
    */
-  private notifyBuffered(method: string, args: readonly unknown[], bytes: number): void {
-    const message = { kind: 'notify', method, args, txnId: this.commit!.txnId } as const;
-    this.bridge.sendBuffered(message, bytes + NOTIFY_OVERHEAD_BYTES);
+  private notifyBuffered(method: string, args: readonly unknown[]): void {
+    this.bridge.bufferNotification(this.commit!.txnId, method, args);
   }
 
   // -------------------------------------------------------------------------

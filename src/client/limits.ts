@@ -55,14 +55,26 @@ export const SIBLING_PREFETCH_MIN = 256;
 export const NEW_OIDS_BATCH = 1000;
 
 /**
- * Most store notifications the main thread buffers before posting them to
- * the network worker in one message (they are also posted before any other
- * message, so their order with the rest is kept).
+ * Most commit notifications (stores, mostly) the main thread encodes into
+ * one buffer before posting it to the network worker (buffers are also
+ * posted before any other message, so their order with the rest is kept).
  */
-export const NOTIFY_BATCH_COUNT = 256;
+export const NOTIFY_BATCH_COUNT = 1024;
 
-/** Most bytes of record data buffered that way before posting (see {@link NOTIFY_BATCH_COUNT}). */
-export const NOTIFY_BATCH_BYTES = 1024 * 1024;
+/**
+ * Encoded bytes after which that buffer is posted (see
+ * {@link NOTIFY_BATCH_COUNT}): small enough that the worker and the server
+ * start on the first stores of a large commit while the main thread still
+ * serializes the rest, large enough that a 1,000-object commit costs only
+ * a couple of posts.
+ */
+export const NOTIFY_BATCH_BYTES = 64 * 1024;
+
+/**
+ * Size of each batch buffer, in bytes: {@link NOTIFY_BATCH_BYTES} plus room
+ * for the frame that crosses it (a larger record grows the buffer once).
+ */
+export const NOTIFY_BATCH_CAPACITY_BYTES = NOTIFY_BATCH_BYTES + 16 * 1024;
 
 /** Largest blob chunk the client sends, in bytes (PROTOCOL.md: at most 1 MiB). */
 export const BLOB_CHUNK_BYTES = 1024 * 1024;

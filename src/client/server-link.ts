@@ -25,7 +25,6 @@ import {
   describeAddress,
   SIGNAL_REPLIES,
   type AsyncMessage,
-  type NotifyMessage,
   type ReplyChannel,
   type ReplyMessage,
   type ToWorker,
@@ -129,8 +128,8 @@ export class ServerLink {
       case 'notify':
         this.handleNotify(message.method, message.args, message.txnId);
         return;
-      case 'notifyBatch':
-        this.handleNotifyBatch(message.messages);
+      case 'frames':
+        this.handleFrames(message.txnId, message.frames);
         return;
       case 'awaitConnection':
         this.whenConnected(
@@ -201,15 +200,14 @@ export class ServerLink {
     this.write([3, method, args]);
   }
 
-  /** Writes a batch of notifications with one socket write (corked meanwhile). */
-  private handleNotifyBatch(messages: readonly NotifyMessage[]): void {
-    const socket = this.socket;
-    socket?.cork();
-    try {
-      for (const { method, args, txnId } of messages) this.handleNotify(method, args, txnId);
-    } finally {
-      socket?.uncork();
+  /** Writes encoded notification frames of `txnId` with one socket write. */
+  private handleFrames(txnId: number, frames: Uint8Array): void {
+    if (this.lostTxns.has(txnId)) return;
+    if (!this.registered) {
+      this.lostTxns.add(txnId);
+      return;
     }
+    this.socket?.write(frames);
   }
 
   private handleSendBlob(txnId: number, blobId: number, path: string): void {

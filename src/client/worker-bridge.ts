@@ -18,7 +18,9 @@ import { ClientDisconnectedError, ProtocolError } from '../errors.js';
 import { decodeMessage } from '../protocol/codec.js';
 import { readEnvelope } from '../protocol/envelope.js';
 import { errorFromWire } from '../protocol/wire-errors.js';
-import { NOTIFY_BATCH_BYTES, NOTIFY_BATCH_COUNT } from './limits.js';
+import type { Oid, Tid } from '../ids.js';
+import { FrameBatch } from '../protocol/frame-batch.js';
+import { NOTIFY_BATCH_BYTES, NOTIFY_BATCH_CAPACITY_BYTES, NOTIFY_BATCH_COUNT } from './limits.js';
 import { workerScriptUrl } from '../protocol/worker-url.js';
 import {
   SIGNAL_DEAD,
@@ -26,7 +28,6 @@ import {
   SIGNAL_SLOTS,
   type AsyncMessage,
   type LinkMessage,
-  type NotifyMessage,
   type ReplyMessage,
   type ToWorker,
   type WireErrorValue,
@@ -98,9 +99,10 @@ export class WorkerBridge {
   private consumedReplies = 0;
   private nextId = 1;
   private closed = false;
-  /** Notifications not posted yet (see {@link sendBuffered}). */
-  private buffered: NotifyMessage[] = [];
-  private bufferedBytes = 0;
+  /** Commit notifications encoded and not posted yet (see {@link bufferStore}). */
+  private readonly batch = new FrameBatch(NOTIFY_BATCH_CAPACITY_BYTES);
+  /** The transaction of the frames in {@link batch}. */
+  private batchTxnId = 0;
 
   constructor(
     config: ConfigWithoutChannels,
@@ -180,28 +182,50 @@ export class WorkerBridge {
   }
 
   /**
-   * Queues a notification: it is posted with the other buffered ones once
-   * {@link NOTIFY_BATCH_COUNT} or {@link NOTIFY_BATCH_BYTES} (`bytes` is
-   * its estimated size) are reached, and in any case before the next
-   * message to the worker, so the worker sees every message in call order.
+   * Queues the `store` notification of transaction `txnId` as an encoded
+   * frame. Frames are posted together, as one transferred buffer, once
+   * {@link NOTIFY_BATCH_COUNT} frames or {@link NOTIFY_BATCH_BYTES} bytes
+   * are reached, and in any case before the next message to the worker, so
+   * the worker sees every message in call order.
    */
-  sendBuffered(message: NotifyMessage, bytes: number): void {
+  bufferStore(txnId: number, oid: Oid, oldSerial: Tid, data: Uint8Array): void {
     this.checkOpen();
-    this.buffered.push(message);
-    this.bufferedBytes += bytes;
-    if (this.buffered.length >= NOTIFY_BATCH_COUNT || this.bufferedBytes >= NOTIFY_BATCH_BYTES) {
+    this.useBatchFor(txnId);
+    this.batch.appendStore(txnId, oid, oldSerial, data);
+    this.flushIfFull();
+  }
+
+  /** Queues notification `[3, method, args]` of transaction `txnId` like {@link bufferStore}. */
+  bufferNotification(txnId: number, method: string, args: readonly unknown[]): void {
+    this.checkOpen();
+    this.useBatchFor(txnId);
+    this.batch.appendMessage([3, method, args]);
+    this.flushIfFull();
+  }
+
+  /** Posts the buffered frames, if any, in one message (their buffer is transferred). */
+  flush(): void {
+    const frames = this.batch.take();
+    if (frames === undefined) return;
+    const envelope: LinkMessage = {
+      link: this.link,
+      message: { kind: 'frames', txnId: this.batchTxnId, frames },
+    };
+    this.shared.worker.postMessage(envelope, [frames.buffer as ArrayBuffer]);
+  }
+
+  /** A batch holds one transaction's frames: another transaction's flush the batch first. */
+  private useBatchFor(txnId: number): void {
+    if (txnId !== this.batchTxnId) {
       this.flush();
+      this.batchTxnId = txnId;
     }
   }
 
-  /** Posts the buffered notifications, if any, in one message. */
-  flush(): void {
-    if (this.buffered.length === 0) return;
-    const messages = this.buffered;
-    this.buffered = [];
-    this.bufferedBytes = 0;
-    const envelope: LinkMessage = { link: this.link, message: { kind: 'notifyBatch', messages } };
-    this.shared.worker.postMessage(envelope);
+  private flushIfFull(): void {
+    if (this.batch.count >= NOTIFY_BATCH_COUNT || this.batch.byteLength >= NOTIFY_BATCH_BYTES) {
+      this.flush();
+    }
   }
 
   /** Handles, synchronously and in order, every async-port message already posted. */
