@@ -141,6 +141,7 @@ export {
 export {
   copyTransactionsFrom,
   BlobCopyError,
+  MissingBlobError,
   type CopyOptions,
   type CopyReport,
 } from './storage/copy.js';

@@ -17,6 +17,7 @@ import { Persistent } from '../persistent/persistent.js';
 import type { TrackingMode } from '../persistent/persistent.js';
 import { slotOf } from '../persistent/slot.js';
 import { registerClass } from '../serialize/class-registry.js';
+import { BLOB_CLASS_NAME } from '../storage/blob/blob-copier.js';
 import { moveFile, removeFile } from '../storage/blob/move-file.js';
 import { BlobError } from './blob-error.js';
 import { blobFiles, newBlobFileName } from './blob-files.js';
@@ -204,4 +205,4 @@ export class Blob extends Persistent {
   }
 }
 
-registerClass(Blob, 'ZODB.blob.Blob');
+registerClass(Blob, BLOB_CLASS_NAME);

@@ -30,7 +30,7 @@ import type {
   TransactionRecord,
 } from './interfaces.js';
 
-export { BlobCopyError } from './blob/blob-copier.js';
+export { BlobCopyError, MissingBlobError } from './blob/blob-copier.js';
 
 /** Options of {@link copyTransactionsFrom}. */
 export interface CopyOptions {
@@ -41,6 +41,11 @@ export interface CopyOptions {
   readonly from?: Tid;
   /** Called after each copied transaction (progress reporting). */
   readonly onTransaction?: (tid: Tid, records: number) => void;
+  /**
+   * Copy blob records whose file the source lacks without their data,
+   * instead of stopping with MissingBlobError (default false).
+   */
+  readonly allowMissingBlobs?: boolean;
 }
 
 /** What {@link copyTransactionsFrom} copied. */
@@ -64,6 +69,9 @@ export interface CopyReport {
  *
  * @throws BlobCopyError when a copied revision has a blob file and `dest`
  *   cannot store blobs (the transactions before it are copied).
+ * @throws MissingBlobError when a copied revision is a blob record whose
+ *   file the source lacks (a source opened without its blob directory),
+ *   unless `options.allowMissingBlobs`.
  *
  * @example
  * ```ts
@@ -77,7 +85,7 @@ export async function copyTransactionsFrom(
   dest: RestoreStorage,
   options: CopyOptions = {},
 ): Promise<CopyReport> {
-  const blobs = new BlobCopier(source, dest);
+  const blobs = new BlobCopier(source, dest, options.allowMissingBlobs === true);
   let transactions = 0;
   let records = 0;
   let blobFiles = 0;

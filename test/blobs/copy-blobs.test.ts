@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Blob } from '../../src/blob/index.js';
 import { DB } from '../../src/connection/db.js';
 import { POSKeyError } from '../../src/errors.js';
-import { BlobCopyError, copyTransactionsFrom } from '../../src/storage/copy.js';
+import { BlobCopyError, MissingBlobError, copyTransactionsFrom } from '../../src/storage/copy.js';
 import { DemoStorage } from '../../src/storage/demo/index.js';
 import { FileStorage } from '../../src/storage/file/file-storage.js';
 import type { BlobStorage, IteratorStorage } from '../../src/storage/interfaces.js';
@@ -206,6 +206,38 @@ describe('copyTransactionsFrom with blobs', () => {
     await copyTransactionsFrom(from, resumed, { from: resumed.lastTransaction() + 1n });
     expect(blobRevisions(resumed)).toEqual(blobRevisions(from));
     await Promise.all([from.close(), resumed.close()]);
+  });
+
+  it('refuses a source opened without its blob directory at the first blob record, before writing it', async () => {
+    const source = await sourceWithBlobs();
+    const plainSource = new FileStorage(source.path, { readOnly: true });
+    const [rootCreation, firstBlobs] = [...plainSource.iterator()];
+    const dest = new MappingStorage();
+    const failure = await copyTransactionsFrom(plainSource, dest).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(MissingBlobError);
+    expect((failure as MissingBlobError).tid).toBe(firstBlobs!.tid);
+    expect((failure as Error).message).toMatch(/blobstorage_dir/);
+    expect(dest.lastTransaction()).toBe(rootCreation!.tid);
+    await plainSource.close();
+  });
+
+  it('copies blob records without their files only when asked to (allowMissingBlobs)', async () => {
+    const source = await sourceWithBlobs();
+    const plainSource = new FileStorage(source.path, { readOnly: true });
+    const dest = new MappingStorage();
+    const report = await copyTransactionsFrom(plainSource, dest, { allowMissingBlobs: true });
+    expect(report.blobs).toBe(0);
+    expect(dest.lastTransaction()).toBe(plainSource.lastTransaction());
+    await plainSource.close();
+  });
+
+  it('zodb copy of a plain Data.fs path holding blobs fails and names the fix', async () => {
+    const source = await sourceWithBlobs();
+    const dir = scratchDir();
+    const run = await runZodb(['copy', source.path, join(dir, 'Data.fs')]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/no blob file for the blob record/);
+    expect(run.stderr).toMatch(/--allow-missing-blobs/);
   });
 
   it('zodb copy copies blobs between FileStorage URIs that name their blob directories', async () => {

@@ -21,6 +21,7 @@ import { UsageError } from '../usage-error.js';
 
 interface CopyOptions extends CommonOptions {
   readonly incremental?: boolean;
+  readonly allowMissingBlobs?: boolean;
 }
 
 /** The `copy` command. */
@@ -33,6 +34,10 @@ export function copyCommand(context: CliContext): Command {
     )
     .argument('<destination>', 'Data.fs path (created if missing) or URI')
     .option('--incremental', "copy only the transactions newer than the destination's last one")
+    .option(
+      '--allow-missing-blobs',
+      'copy blob records whose file the source lacks without their data (default: stop with an error)',
+    )
     .action(action<CopyOptions>(context, 'copy', runCopy));
 }
 
@@ -45,7 +50,7 @@ async function runCopy(
   let to: Storage | undefined;
   try {
     to = (await openTarget(destination, {}, { readOnly: false, mustExist: false })).storage;
-    await copyBetween(from, to, options.incremental === true, tools);
+    await copyBetween(from, to, options, tools);
   } finally {
     await to?.close();
     await from.close();
@@ -55,9 +60,10 @@ async function runCopy(
 async function copyBetween(
   from: Storage,
   to: Storage,
-  incremental: boolean,
+  options: CopyOptions,
   tools: CommandTools,
 ): Promise<void> {
+  const incremental = options.incremental === true;
   const source = requireIterator(from);
   if (!isRestoreStorage(to))
     throw new Unsupported(`storage ${to.name} cannot receive copied transactions (restore)`);
@@ -72,6 +78,7 @@ async function copyBetween(
   const progress = tools.progress('copy');
   const report = await copyTransactionsFrom(source, to, {
     from: last === 0n ? undefined : last + 1n,
+    allowMissingBlobs: options.allowMissingBlobs === true,
     onTransaction: (tid) => {
       if (first !== undefined && end > first)
         progress.update(Number(tid - first), Number(end - first));

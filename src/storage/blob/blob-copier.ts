@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { POSError, POSKeyError, Unsupported } from '../../errors.js';
 import type { Oid, Tid } from '../../ids.js';
 import { oidRepr, tidRepr } from '../../ids.js';
+import { readRecordHeader } from '../../serialize/index.js';
 import { isBlobRestoreStorage, isBlobStorage } from '../interfaces.js';
 import type {
   BlobRestoreStorage,
@@ -57,30 +58,70 @@ export class BlobCopyError extends Unsupported {
   }
 }
 
+/** The registered class name of `Blob` records (`src/blob/blob.ts`). */
+export const BLOB_CLASS_NAME = 'ZODB.blob.Blob';
+
+/**
+ * Is thrown by `copyTransactionsFrom` when a copied revision is a blob
+ * record (class `ZODB.blob.Blob`) but the source has no file for it:
+ * typically a source opened without its blob directory. Copying on would
+ * give the destination blob records without data, so the transaction
+ * holding it is not copied (the ones before it are), unless the copy was
+ * asked to `allowMissingBlobs`.
+ */
+export class MissingBlobError extends POSError {
+  /** The blob object whose file the source lacks. */
+  readonly oid: Oid;
+  /** The revision (transaction) whose file the source lacks. */
+  readonly tid: Tid;
+  /** The source storage's name. */
+  readonly source: string;
+
+  constructor(oid: Oid, tid: Tid, source: string) {
+    super(
+      `the source ${source} has no blob file for the blob record of oid ${oidRepr(oid)} ` +
+        `at tid ${tidRepr(tid)}: open the source with its blob directory ` +
+        "(blobDir, or a URI such as 'file:///data/Data.fs?blobstorage_dir=/data/blobs'); " +
+        'to copy such records without their data, pass allowMissingBlobs (zodb copy --allow-missing-blobs)',
+    );
+    this.oid = oid;
+    this.tid = tid;
+    this.source = source;
+  }
+}
+
 /** Copies the blob files of the revisions that `copyTransactionsFrom` copies. */
 export class BlobCopier {
   private readonly source: BlobStorage | undefined;
   private target: { storage: BlobRestoreStorage; temporary: string } | undefined;
 
   constructor(
-    source: Storage,
+    private readonly sourceStorage: Storage,
     private readonly dest: Storage,
+    private readonly allowMissing = false,
   ) {
-    this.source = isBlobStorage(source) ? source : undefined;
+    this.source = isBlobStorage(sourceStorage) ? sourceStorage : undefined;
   }
 
   /**
    * The source's committed blob file of the revision `record` (written by
    * `tid`), or `undefined` when it has none.
+   * @throws MissingBlobError when `record` is a blob record without a file
+   *   in the source (unless missing blobs are allowed).
    */
   sourceFile(record: RecordInfo, tid: Tid): string | undefined {
-    if (this.source === undefined || record.data === null) return undefined;
-    return (
-      this.load(this.source, record.oid, tid) ??
-      (record.dataTxn === undefined
+    if (record.data === null) return undefined;
+    const file =
+      this.source === undefined
         ? undefined
-        : this.load(this.source, record.oid, record.dataTxn))
-    );
+        : (this.load(this.source, record.oid, tid) ??
+          (record.dataTxn === undefined
+            ? undefined
+            : this.load(this.source, record.oid, record.dataTxn)));
+    if (file === undefined && !this.allowMissing && isBlobRecord(record.data)) {
+      throw new MissingBlobError(record.oid, tid, this.sourceStorage.name);
+    }
+    return file;
   }
 
   /**
@@ -129,5 +170,14 @@ export class BlobCopier {
       if (error instanceof POSKeyError) return undefined;
       throw error;
     }
+  }
+}
+
+/** True when `data` is a record of class {@link BLOB_CLASS_NAME} (false for records in other formats). */
+function isBlobRecord(data: Uint8Array): boolean {
+  try {
+    return readRecordHeader(data).className === BLOB_CLASS_NAME;
+  } catch {
+    return false;
   }
 }
