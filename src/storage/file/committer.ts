@@ -33,6 +33,7 @@ import { TpcState } from '../tpc-state.js';
 import { STATUS_OFFSET, Status } from './format.js';
 import type { FinishedTransaction } from './group-commit.js';
 import { GroupCommit } from './group-commit.js';
+import type { TransactionQuota } from './pending-transaction.js';
 import { PendingTransaction, encodeMetadata } from './pending-transaction.js';
 import { readRecordData, readRecordHeader } from './record-reader.js';
 import { restoreRecord } from './restore.js';
@@ -62,6 +63,7 @@ export class Committer {
   private pending: PendingTransaction | undefined;
   /** File ranges and tids of recently finished transactions (conflict checks without reads). */
   private readonly recent = new RecentTransactions();
+  private readonly quota: TransactionQuota;
 
   /** A committer for the storage whose state is `state`. */
   constructor(
@@ -70,6 +72,7 @@ export class Committer {
   ) {
     this.tpc = new TpcState({ storageName: state.name });
     this.buffer = new TransactionBuffer(state.paths.tmp);
+    this.quota = { path: state.name, bytes: state.options.quota };
     this.groupCommit = new GroupCommit({
       flush: () => this.state.file.datasync(),
       publish: (t) => this.publish(t),
@@ -97,7 +100,7 @@ export class Committer {
         pos: this.state.end,
         metadata,
         buffer: this.buffer,
-        quota: { path: this.state.name, bytes: this.state.options.quota },
+        quota: this.quota,
       });
     } catch (error) {
       this.tpc.end();
@@ -122,7 +125,7 @@ export class Committer {
         oldSerial,
         newData: data,
       });
-      pending.resolved.add(oid);
+      pending.markResolved(oid);
     }
     pending.addRecord(oid, prev, toStore);
   }
@@ -191,7 +194,7 @@ export class Committer {
       throw error;
     }
     this.tpc.markVoted(txn);
-    return [...pending.resolved];
+    return pending.resolvedOids();
   }
 
   /** Throws as `finish` would when `txn` is not the voted transaction. */
@@ -209,8 +212,12 @@ export class Committer {
     return this.pending?.tid;
   }
 
-  /** Makes the transaction final, hands the lock on, and resolves once it is durable and published. */
-  async finish(txn: TransactionMetaData): Promise<Tid> {
+  /**
+   * Makes the transaction final, hands the lock on, and resolves with its
+   * tid once it is durable and published. Throws (synchronously) when
+   * `txn` has not voted or the status byte cannot be written.
+   */
+  finish(txn: TransactionMetaData): Promise<Tid> {
     this.tpc.requireVoted(txn, 'tpcFinish');
     const pending = this.pending!;
     const { state } = this;
@@ -220,20 +227,13 @@ export class Committer {
       this.hooks.breakDown(error);
       throw error;
     }
-    const oids: Oid[] = [];
     this.recent.add(pending.pos, pending.end, pending.tid);
-    for (const [oid, record] of pending.records) {
-      state.index.set(oid, record.pos);
-      if (record.deletion) state.deleted.set(oid, 1);
-      else if (state.deleted.size > 0) state.deleted.delete(oid);
-      oids.push(oid);
-    }
+    const oids = pending.applyTo(state.index, state.deleted);
     state.end = pending.end;
     state.finishedTid = pending.tid;
     this.pending = undefined;
     this.tpc.end();
-    await this.groupCommit.commit({ tid: pending.tid, oids, end: pending.end });
-    return pending.tid;
+    return this.groupCommit.commit({ tid: pending.tid, oids, end: pending.end });
   }
 
   /** Abandons the commit of `txn` (ignored for any other transaction). */

@@ -66,7 +66,7 @@ export class FileBlobs {
    */
   finish(tid: Tid | undefined): void {
     if (this.blobs === undefined || tid === undefined || this.staged.size === 0) {
-      this.staged.clear();
+      if (this.staged.size > 0) this.staged.clear();
       return;
     }
     const directory = this.blobs.directory();

@@ -408,16 +408,25 @@ export class FileStorage
   }
 
   /** Writes the transaction with the checkpoint status; resolves with the oids conflict resolution changed. */
-  async tpcVote(txn: TransactionMetaData): Promise<Oid[]> {
-    return Promise.resolve(this.committer.vote(txn));
+  tpcVote(txn: TransactionMetaData): Promise<Oid[]> {
+    try {
+      return Promise.resolve(this.committer.vote(txn));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   /** Makes the transaction final; resolves with its tid once it is durable and visible. */
-  async tpcFinish(txn: TransactionMetaData): Promise<Tid> {
-    this.checkOpen();
-    this.committer.requireVotedFor(txn);
-    this.blobs.finish(this.committer.pendingTid);
-    return this.committer.finish(txn);
+  tpcFinish(txn: TransactionMetaData): Promise<Tid> {
+    try {
+      this.checkOpen();
+      this.committer.requireVotedFor(txn);
+      this.blobs.finish(this.committer.pendingTid);
+      return this.committer.finish(txn);
+    } catch (error) {
+      // Every failure is a rejection, never a synchronous throw.
+      return Promise.reject(error as Error);
+    }
   }
 
   /** Abandons the commit of `txn`; ignored for any other transaction. */

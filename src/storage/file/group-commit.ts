@@ -43,7 +43,7 @@ export interface FinishedTransaction {
 }
 
 interface Waiting extends FinishedTransaction {
-  resolve(): void;
+  resolve(tid: Tid): void;
   reject(error: unknown): void;
 }
 
@@ -88,13 +88,13 @@ export class GroupCommit {
     return this.queue.length > 0;
   }
 
-  /** Resolves once `transaction` is durable and published; rejects if the flush fails. */
-  commit(transaction: FinishedTransaction): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (this.failure !== undefined) {
-        reject(this.failure);
-        return;
-      }
+  /** Resolves with the tid once `transaction` is durable and published; rejects if the flush fails. */
+  commit(transaction: FinishedTransaction): Promise<Tid> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.queue.length === 0 && !this.target.othersCommitting()) {
+      return this.commitAlone(transaction);
+    }
+    return new Promise<Tid>((resolve, reject) => {
       this.queue.push({ ...transaction, resolve, reject });
       if (!this.target.othersCommitting()) {
         this.flushNow();
@@ -106,6 +106,29 @@ export class GroupCommit {
         });
       }
     });
+  }
+
+  /**
+   * {@link commit} of a transaction nobody waits with (the lone writer's
+   * case): flushed and published at once, without queueing it.
+   */
+  private commitAlone(transaction: FinishedTransaction): Promise<Tid> {
+    try {
+      this.target.flush();
+    } catch (error) {
+      this.failure = error;
+      this.target.fail(error);
+      return Promise.reject(error);
+    }
+    this.flushes++;
+    this.published++;
+    try {
+      this.target.publish(transaction);
+    } catch (error) {
+      // As in flushNow: durable and visible, but its tpcFinish reports the error.
+      return Promise.reject(error);
+    }
+    return Promise.resolve(transaction.tid);
   }
 
   /** Flushes and publishes everything queued, now. */
@@ -132,7 +155,7 @@ export class GroupCommit {
         waiting.reject(error);
         continue;
       }
-      waiting.resolve();
+      waiting.resolve(waiting.tid);
     }
   }
 }

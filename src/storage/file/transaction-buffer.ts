@@ -64,6 +64,26 @@ export class TransactionBuffer {
     this.spillUsed += bytes.length;
   }
 
+  /**
+   * Appends `length` bytes for the caller to fill in place, in
+   * {@link memoryBlock} from the returned offset on (no copy); -1 when they
+   * would not stay in memory, and then nothing is appended (use
+   * {@link append}). The block may be replaced by the next append or
+   * reserve, so fill the bytes before either.
+   */
+  reserve(length: number): number {
+    if (this.spillUsed !== 0 || this.memoryUsed + length > this.memoryMax) return -1;
+    this.ensureMemory(this.memoryUsed + length);
+    const at = this.memoryUsed;
+    this.memoryUsed += length;
+    return at;
+  }
+
+  /** The memory block holding the gathered bytes kept in memory (see {@link reserve}). */
+  get memoryBlock(): Uint8Array {
+    return this.memory;
+  }
+
   /** Reads `length` bytes at `offset` (which must lie within the gathered bytes). */
   read(offset: number, length: number): Uint8Array {
     if (offset < 0 || offset + length > this.length) {

@@ -97,7 +97,7 @@ type UndoPlan = { readonly data: Uint8Array } | { readonly backPointer: number }
 
 function planUndo(context: UndoContext, undone: RecordHeader, undoneTid: Tid): UndoPlan {
   const { oid } = undone;
-  const current = context.pending.records.get(oid)?.pos ?? context.index.get(oid) ?? 0;
+  const current = context.pending.newestRecordPos(oid) ?? context.index.get(oid) ?? 0;
   let copy = true;
   let currentState: CurrentState | undefined;
   if (current !== undone.pos) {
