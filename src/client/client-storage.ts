@@ -82,12 +82,12 @@ import {
   CACHE_FILE_SAVE_INTERVAL_MS,
   CONFLICT_RESOLUTION_ROUNDS_MAX,
   ITERATOR_BATCH_BYTES,
-  NEW_OIDS_BATCH,
   RECORD_ITERATOR_BATCH,
   SIBLING_PREFETCH_MIN,
 } from './limits.js';
 import { ClientBlobFiles } from './client-blob-files.js';
 import { decodeWireError } from './client-errors.js';
+import { OidReserve } from './oid-reserve.js';
 import { PendingCommit } from './pending-commit.js';
 import { resolveConflict } from './resolve-conflict.js';
 import {
@@ -175,7 +175,7 @@ export class ClientStorage
   private readonly tpc: TpcState;
   private commit: PendingCommit | undefined;
   private nextTxnId = 1;
-  private oidBatch: Oid[] = [];
+  private readonly oids: OidReserve;
   private readonly blobFiles: ClientBlobFiles;
   private saveTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -215,6 +215,7 @@ export class ClientStorage
       (message) => this.onEvent(message),
       decodeWireError,
     );
+    this.oids = new OidReserve(this.bridge);
     try {
       this.bridge.call((id) => ({ kind: 'awaitConnection', id, reply: 'sync' }));
       this.bridge.drain();
@@ -522,14 +523,7 @@ export class ClientStorage
   newOid(): Oid {
     this.checkOpen('newOid');
     this.checkWritable();
-    if (this.oidBatch.length === 0) {
-      this.oidBatch = wireOids(
-        this.bridge.callMethod('newOids', [NEW_OIDS_BATCH]),
-        'newOids reply',
-        1000,
-      ).reverse();
-    }
-    return this.oidBatch.pop()!;
+    return this.oids.next();
   }
 
   // -------------------------------------------------------------------------

@@ -55,6 +55,13 @@ export const SIBLING_PREFETCH_MIN = 256;
 export const NEW_OIDS_BATCH = 1000;
 
 /**
+ * Oids left in the current batch when the next batch is asked for, without
+ * waiting: half a batch, so the reply is back long before the batch is
+ * used up even when a commit adopts objects quickly.
+ */
+export const NEW_OIDS_REFILL_AT = NEW_OIDS_BATCH / 2;
+
+/**
  * Most commit notifications (stores, mostly) the main thread encodes into
  * one buffer before posting it to the network worker (buffers are also
  * posted before any other message, so their order with the rest is kept).

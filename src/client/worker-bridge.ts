@@ -96,6 +96,8 @@ export class WorkerBridge {
   private readonly asyncPort: MessagePort;
   private readonly signal: Int32Array;
   private readonly pending = new Map<number, Pending>();
+  /** Synchronous requests started by {@link startCall} and not finished: their early replies. */
+  private readonly started = new Map<number, ReplyMessage | undefined>();
   private consumedReplies = 0;
   private nextId = 1;
   private closed = false;
@@ -137,6 +139,30 @@ export class WorkerBridge {
     this.checkOpen();
     const id = this.nextId++;
     this.postToWorker(build(id));
+    return this.unwrap(this.waitForSyncReply(id));
+  }
+
+  /**
+   * Sends `message` (with a fresh id and `reply: 'sync'`) without waiting;
+   * {@link finishCall} with the id returned gets its result later, blocking
+   * only if the reply has not arrived by then. Other synchronous calls made
+   * in between set its reply aside.
+   */
+  startCall(build: (id: number) => ToWorker): number {
+    this.checkOpen();
+    const id = this.nextId++;
+    this.started.set(id, undefined);
+    this.postToWorker(build(id));
+    return id;
+  }
+
+  /** The result of the call started as `id` (see {@link startCall}), or throws its decoded error. */
+  finishCall(id: number): unknown {
+    if (!this.started.has(id)) throw new RangeError(`no call ${id} was started`);
+    const early = this.started.get(id);
+    this.started.delete(id);
+    if (early !== undefined) return this.unwrap(early);
+    this.checkOpen();
     return this.unwrap(this.waitForSyncReply(id));
   }
 
@@ -323,7 +349,8 @@ export class WorkerBridge {
         this.consumedReplies = (this.consumedReplies + 1) | 0;
         const reply = received.message as ReplyMessage;
         if (reply.id === id) return reply;
-        continue; // a late reply to an earlier request that gave up
+        if (this.started.has(reply.id)) this.started.set(reply.id, reply);
+        continue; // else a late reply to an earlier request that gave up
       }
       if (Atomics.load(this.signal, SIGNAL_DEAD) !== 0) {
         throw new ClientDisconnectedError('the client storage worker thread failed');
