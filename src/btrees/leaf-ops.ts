@@ -26,7 +26,6 @@ import { CorruptedDataError } from '../errors.js';
 import type { Change, LeafNode } from './nodes.js';
 import { INSERTED, UNCHANGED, VALUE_CHANGED } from './nodes.js';
 import type { Store } from './store.js';
-import { newTypedArray } from './typed-slab.js';
 import { storeCopy, storeInsert, storeRemove, storeSlice, storeTruncate } from './store.js';
 
 /** Index of `key` in the leaf, or `~insertionPoint` when absent. */
@@ -152,7 +151,8 @@ export function leafState(
   const packed = values === null ? null : packedArrayClass(types);
   let state: unknown[];
   if (packed !== null) {
-    const items = newTypedArray(packed, 2 * len);
+    // A buffer of its own: states leave the BTree code (see typed-slab.ts).
+    const items = new packed(2 * len);
     items.set(keys.length === len ? (keys as Int32Array) : (keys as Int32Array).subarray(0, len));
     const vals = values as Int32Array;
     items.set(vals.length === len ? vals : vals.subarray(0, len), len);

@@ -1,29 +1,27 @@
 /**
- * Typed arrays for node stores and stored states, carved out of shared
- * slabs.
+ * Typed arrays for node stores, carved out of shared slabs.
  *
  * A typed array of more than 64 bytes made with `new Int32Array(n)` gets
  * its own off-heap buffer: a `malloc`, an ArrayBuffer the garbage collector
  * tracks separately, and external-memory pressure that triggers
  * collections. That costs about a microsecond, several times the rest of a
  * bucket split. A view on a region of a larger ArrayBuffer costs a small
- * heap object only, so node stores (split halves, grown stores) and the
- * packed arrays of stored states are views on slabs of
- * {@link SLAB_BYTES} bytes, handed out in order.
+ * heap object only, so node stores (split halves, grown stores) are views
+ * on slabs of {@link SLAB_BYTES} bytes, handed out in order.
  *
  * Rules this relies on:
  * - a region is handed out once and never reused: views never overlap, a
  *   new view reads zeros, and a view stays valid as long as it is reachable
  *   (it keeps its slab alive);
- * - the views never leave the BTree code with their buffer: stores are
- *   internal, and what the serializer gets (a state's packed array) is
- *   written through its own window (`byteOffset`, `byteLength`), never as
- *   its whole `buffer`; copies given out (`storeCopy`) have buffers of
- *   their own.
+ * - the views never leave the BTree code: stores are internal, and every
+ *   array given out (the arrays of a stored state, `storeCopy`) is a copy
+ *   with a buffer of its own, so no caller can see, or detach by a
+ *   transfer, a slab that other nodes use.
  *
  * The cost is memory a dead view leaves in a slab still held by live ones:
  * at most one slab per live store, and in practice little, as the stores of
- * one tree are made together.
+ * one tree are made together. Measured (in-process A/B, 10^6 shuffled keys
+ * into an `IIBTree`): inserts +14-17% CPU.
  *
  * @internal
  * @module
