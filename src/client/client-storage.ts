@@ -530,9 +530,9 @@ export class ClientStorage
   // Two-phase commit
 
   /**
-   * Starts a commit: waits for this client's earlier commits and for a
-   * connection (up to the wait timeout), then tells the server. The
-   * server's commit lock is taken at {@link tpcVote}.
+   * Starts a commit: waits for this client's earlier commits and, when
+   * disconnected, for a connection (up to the wait timeout), then tells the
+   * server. The server's commit lock is taken at {@link tpcVote}.
    */
   async tpcBegin(txn: TransactionMetaData, tid?: Tid): Promise<void> {
     this.checkOpen('tpcBegin');
@@ -543,11 +543,16 @@ export class ClientStorage
       );
     }
     await this.tpc.begin(txn);
-    try {
-      await this.bridge.post((id) => ({ kind: 'awaitConnection', id, reply: 'async' }));
-    } catch (error) {
-      this.tpc.end();
-      throw error;
+    // Connected as far as the events received say: no round trip to the
+    // worker. A connection lost meanwhile fails the vote, as one lost later would.
+    this.bridge.drain();
+    if (!this.connected) {
+      try {
+        await this.bridge.post((id) => ({ kind: 'awaitConnection', id, reply: 'async' }));
+      } catch (error) {
+        this.tpc.end();
+        throw error;
+      }
     }
     const commit = new PendingCommit(txn, this.nextTxnId++);
     this.commit = commit;

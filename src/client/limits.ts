@@ -75,13 +75,13 @@ export const NOTIFY_BATCH_COUNT = 1024;
  * serializes the rest, large enough that a 1,000-object commit costs only
  * a couple of posts.
  */
-export const NOTIFY_BATCH_BYTES = 64 * 1024;
+export const NOTIFY_BATCH_BYTES = 16 * 1024;
 
 /**
  * Size of each batch buffer, in bytes: {@link NOTIFY_BATCH_BYTES} plus room
  * for the frame that crosses it (a larger record grows the buffer once).
  */
-export const NOTIFY_BATCH_CAPACITY_BYTES = NOTIFY_BATCH_BYTES + 16 * 1024;
+export const NOTIFY_BATCH_CAPACITY_BYTES = NOTIFY_BATCH_BYTES + 8 * 1024;
 
 /** Largest blob chunk the client sends, in bytes (PROTOCOL.md: at most 1 MiB). */
 export const BLOB_CHUNK_BYTES = 1024 * 1024;

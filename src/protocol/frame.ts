@@ -55,19 +55,29 @@ export class FrameDecoder {
   push(chunk: Uint8Array): Buffer[] {
     if (this.failed !== undefined) throw this.failed;
     const frames: Buffer[] = [];
+    const length = chunk.length;
     let offset = 0;
-    while (offset < chunk.length) {
+    while (offset < length) {
       if (this.payload === undefined) {
-        const take = Math.min(FRAME_HEADER_BYTES - this.headerFill, chunk.length - offset);
-        this.header.set(chunk.subarray(offset, offset + take), this.headerFill);
-        this.headerFill += take;
-        offset += take;
-        if (this.headerFill < FRAME_HEADER_BYTES) break;
-        this.startPayload(this.header.readUInt32BE(0));
+        if (this.headerFill === 0 && length - offset >= FRAME_HEADER_BYTES) {
+          // The common case: the whole header is in this chunk.
+          const size =
+            (chunk[offset]! * 0x100_0000 +
+              ((chunk[offset + 1]! << 16) | (chunk[offset + 2]! << 8) | chunk[offset + 3]!)) >>>
+            0;
+          offset += FRAME_HEADER_BYTES;
+          this.startPayload(size);
+        } else {
+          while (this.headerFill < FRAME_HEADER_BYTES && offset < length) {
+            this.header[this.headerFill++] = chunk[offset++]!;
+          }
+          if (this.headerFill < FRAME_HEADER_BYTES) break;
+          this.startPayload(this.header.readUInt32BE(0));
+        }
       }
       const payload = this.payload as Buffer;
-      const take = Math.min(payload.length - this.payloadFill, chunk.length - offset);
-      payload.set(chunk.subarray(offset, offset + take), this.payloadFill);
+      const take = Math.min(payload.length - this.payloadFill, length - offset);
+      copyBytes(chunk, offset, take, payload, this.payloadFill);
       this.payloadFill += take;
       offset += take;
       if (this.payloadFill === payload.length) {
@@ -91,4 +101,22 @@ export class FrameDecoder {
     }
     this.payload = Buffer.allocUnsafe(length);
   }
+}
+
+/** Bytes below which a plain loop beats a native copy (which needs a view object of its own). */
+const SMALL_COPY_BYTES = 64;
+
+/** Copies `count` bytes of `from` at `fromOffset` into `to` at `toOffset`. */
+function copyBytes(
+  from: Uint8Array,
+  fromOffset: number,
+  count: number,
+  to: Buffer,
+  toOffset: number,
+): void {
+  if (count < SMALL_COPY_BYTES) {
+    for (let i = 0; i < count; i++) to[toOffset + i] = from[fromOffset + i]!;
+    return;
+  }
+  to.set(from.subarray(fromOffset, fromOffset + count), toOffset);
 }

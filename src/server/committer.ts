@@ -42,9 +42,6 @@ export class Committer {
     private readonly onTimeout: TimeoutHandler,
   ) {}
 
-  /** Operations already handed to the storage (a conflicting store is not, until resolved). */
-  private readonly applied = new WeakSet<TransactionOp>();
-
   private get storage(): Storage {
     return this.served.storage;
   }
@@ -150,18 +147,24 @@ export class Committer {
    */
   private applyOps(txn: PendingTransaction): Conflict[] {
     const conflicts: Conflict[] = [];
-    for (const op of txn.ops) {
-      if (this.applied.has(op)) continue;
-      try {
-        this.apply(txn, op);
-        this.applied.add(op);
-      } catch (error) {
-        const conflict = conflictOf(op, error);
-        if (conflict === undefined) throw error;
-        conflicts.push(conflict);
-      }
-    }
+    const retry = txn.conflicting;
+    txn.conflicting = [];
+    for (const op of retry) this.applyOrNote(txn, op, conflicts);
+    const ops = txn.ops;
+    while (txn.opsTried < ops.length) this.applyOrNote(txn, ops[txn.opsTried++]!, conflicts);
     return conflicts;
+  }
+
+  /** Applies `op`; a conflict is added to `conflicts` and the op kept for the next vote. */
+  private applyOrNote(txn: PendingTransaction, op: TransactionOp, conflicts: Conflict[]): void {
+    try {
+      this.apply(txn, op);
+    } catch (error) {
+      const conflict = conflictOf(op, error);
+      if (conflict === undefined) throw error;
+      conflicts.push(conflict);
+      txn.conflicting.push(op);
+    }
   }
 
   private apply(txn: PendingTransaction, op: TransactionOp): void {

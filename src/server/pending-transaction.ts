@@ -43,6 +43,10 @@ export type TransactionPhase = 'open' | 'locking' | 'locked' | 'voted' | 'finish
 export class PendingTransaction {
   readonly meta: TransactionMetaData;
   readonly ops: TransactionOp[] = [];
+  /** How many of {@link ops} the committer has handed to the storage (or found conflicting). */
+  opsTried = 0;
+  /** Ops the storage refused with a conflict at the last vote, to hand over again (resolved) at the next. */
+  conflicting: TransactionOp[] = [];
   phase: TransactionPhase = 'open';
   /** The first error of a pipelined message, reported by `vote`. */
   error: Error | undefined;

@@ -27,6 +27,7 @@ import type {
 } from '../protocol/messages.js';
 import { decodeMessage } from '../protocol/codec.js';
 import { readEnvelope } from '../protocol/envelope.js';
+import { readStorePayload } from '../protocol/store-payload.js';
 import {
   isClientNotificationMethod,
   isRequestMethod,
@@ -41,7 +42,7 @@ import { ASYNC_REQUESTS_PER_CONNECTION_MAX } from './limits.js';
 import { ConnectionIterators } from './iteration.js';
 import type { PendingTransaction } from './pending-transaction.js';
 import { REPLIED, type RequestContext, REQUEST_HANDLERS } from './request-handlers.js';
-import { NOTIFICATION_HANDLERS } from './notification-handlers.js';
+import { NOTIFICATION_HANDLERS, type NotificationContext } from './notification-handlers.js';
 import type { InvalidationTarget, ServedStorage } from './served-storage.js';
 import type { ServerLog } from './server-log.js';
 import { storageSupports } from './storage-capabilities.js';
@@ -72,6 +73,8 @@ export interface Registration {
 export class Session implements InvalidationTarget {
   private readonly channel: FrameChannel;
   private registration: Registration | undefined;
+  /** What notification handlers get, once registered. */
+  private notificationContext: NotificationContext | undefined;
   private registering = false;
   /** Transactions begun and not ended, by the client's txnId. */
   readonly transactions = new Map<number, PendingTransaction>();
@@ -144,6 +147,10 @@ export class Session implements InvalidationTarget {
 
   private receive(payload: Buffer): void {
     try {
+      // The bulk of a commit: stores, read straight from their bytes.
+      const context = this.notificationContext;
+      const store = context === undefined ? undefined : readStorePayload(payload);
+      if (store !== undefined) return NOTIFICATION_HANDLERS.store(context!, store);
       const envelope = readEnvelope(decodeMessage(payload));
       if (envelope.kind === 0) this.request(envelope.id, envelope.method, envelope.args);
       else if (envelope.kind === 3) this.notification(envelope.method, envelope.args);
@@ -226,10 +233,7 @@ export class Session implements InvalidationTarget {
       throw new AuthenticationError(`notification ${method} before a successful register`);
     }
     const args = parseClientNotificationArgs(method as ClientNotificationMethod, rawArgs);
-    NOTIFICATION_HANDLERS[method](
-      { session: this, registration: this.registration },
-      args as never,
-    );
+    NOTIFICATION_HANDLERS[method](this.notificationContext!, args as never);
   }
 
   private async register(id: number, args: RegisterArgs): Promise<void> {
@@ -284,6 +288,7 @@ export class Session implements InvalidationTarget {
       client: args.client ?? '',
       user,
     };
+    this.notificationContext = { session: this, registration: this.registration };
     served.targets.add(this);
     const storage = served.storage;
     const lastTid = storage.lastTransaction();
