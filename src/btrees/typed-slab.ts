@@ -19,16 +19,18 @@
  *   transfer, a slab that other nodes use.
  *
  * The cost is memory a dead view leaves in a slab still held by live ones:
- * at most one slab per live store, and in practice little, as the stores of
- * one tree are made together. Measured (in-process A/B, 10^6 shuffled keys
- * into an `IIBTree`): inserts +14-17% CPU.
+ * at most one slab per live store (8 times a 512-byte `II` bucket store),
+ * and in practice little, as the stores of one tree are made together.
+ * Measured (in-process A/B, 10^6 shuffled keys into an `IIBTree`): inserts
+ * +14-20% CPU, the same with 4, 8 or 16 KiB slabs; the smallest bounds the
+ * memory a survivor can hold.
  *
  * @internal
  * @module
  */
 
 /** Size of one slab. */
-export const SLAB_BYTES = 16384;
+export const SLAB_BYTES = 4096;
 
 /** Arrays larger than this get a buffer of their own. */
 const LARGEST_CARVED = SLAB_BYTES / 4;
