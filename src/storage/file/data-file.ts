@@ -115,6 +115,29 @@ export class DataFile {
   }
 
   /**
+   * When `[position, position + length)` lies in one block already in the
+   * read cache (see {@link readCached}), returns the offset of `position`
+   * in {@link cachedBytes} (valid until the next read, write or
+   * truncation), so the caller can decode in place; -1 otherwise, and then
+   * the caller reads with {@link readCached}, which may fill the block.
+   */
+  locateCached(position: number, length: number): number {
+    if (position + length > this.cacheLimit) return -1;
+    this.checkedFd();
+    return this.cache.locate(position, length, this.cacheLimit);
+  }
+
+  /** The cached block {@link locateCached} found last. */
+  get cachedBytes(): Uint8Array {
+    return this.cache.locatedBytes;
+  }
+
+  /** A view over {@link cachedBytes}. */
+  get cachedView(): DataView {
+    return this.cache.locatedView;
+  }
+
+  /**
    * Reads exactly `length` bytes at `position`; a short read (the file ends
    * first) is a {@link CorruptedDataError} naming `what` was expected there.
    * With `cached`, small reads go through the read cache (`readCached`).

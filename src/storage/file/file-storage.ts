@@ -61,7 +61,7 @@ import { resolveOptions } from './options.js';
 import type { PackHost } from './pack.js';
 import { packStorage } from './pack.js';
 import { syncReadOnly } from './read-only-sync.js';
-import { dataOf, findRevision, findSerial } from './record-reader.js';
+import { dataOf, findRecordAt, findRevision, findSerial } from './record-reader.js';
 import type { StorageState } from './storage-state.js';
 import { undoLogEntries } from './undo-log.js';
 import { parseUndoId } from './undo.js';
@@ -215,9 +215,9 @@ export class FileStorage
     const { file, index, visibleTid } = this.state;
     const pos = index.get(oid);
     if (pos === undefined) return null;
-    const found = findRevision(file, pos, oid, at, visibleTid);
-    if (found === null) return null;
-    return { data: dataOf(file, found.record), serial: found.record.header.tid };
+    const record = findRecordAt(file, pos, oid, at, visibleTid);
+    if (record === null) return null;
+    return { data: dataOf(file, record), serial: record.header.tid };
   }
 
   /** ZODB's loadBefore (see `Storage.loadBefore`). */

@@ -37,6 +37,10 @@ interface CachedBlock {
   /** Block number: the block holds the file bytes from `number * blockBytes` on. */
   number: number;
   readonly bytes: Buffer;
+  /** The same memory as a plain `Uint8Array` (whose `slice` copies, unlike a Buffer's). */
+  readonly plain: Uint8Array;
+  /** A view over `bytes`. */
+  readonly view: DataView;
   /** How many bytes from the block's start are cached (less at the limit or the end of the file). */
   valid: number;
 }
@@ -95,6 +99,36 @@ export class BlockCache {
       done += count;
     }
     return done;
+  }
+
+  /**
+   * When `[position, position + length)` lies below `limit` inside one
+   * cached block, returns where: the block's bytes are then
+   * {@link locatedBytes} (with {@link locatedView} over them) and
+   * `position` is at the returned offset, valid until the next call of any
+   * method. -1 when the range crosses a block boundary or `limit`, or its
+   * block is not cached (or cached short of it): {@link read} then decides
+   * whether to fill it. Reads nothing and leaves the miss history alone.
+   */
+  locate(position: number, length: number, limit: number): number {
+    if (position + length > limit) return -1;
+    const number = Math.floor(position / this.blockBytes);
+    const inBlock = position - number * this.blockBytes;
+    if (inBlock + length > this.blockBytes) return -1;
+    const block = this.last?.number === number ? this.last : this.blocks.get(number);
+    if (block === undefined || block.valid < inBlock + length) return -1;
+    this.last = block;
+    return inBlock;
+  }
+
+  /** The bytes of the block {@link locate} found last (a plain `Uint8Array`). */
+  get locatedBytes(): Uint8Array {
+    return this.last!.plain;
+  }
+
+  /** A view over {@link locatedBytes}, for reading wider integers. */
+  get locatedView(): DataView {
+    return this.last!.view;
   }
 
   /** Drops every block holding a byte of `[position, position + length)`. */
@@ -160,7 +194,10 @@ export class BlockCache {
   /** A block to fill: a new one until the capacity is reached, then the oldest. */
   private freeBlock(): CachedBlock {
     if (this.ring.length < this.capacity) {
-      const block = { number: -1, bytes: Buffer.allocUnsafeSlow(this.blockBytes), valid: 0 };
+      const bytes = Buffer.allocUnsafeSlow(this.blockBytes);
+      const plain = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const block = { number: -1, bytes, plain, view, valid: 0 };
       this.ring.push(block);
       return block;
     }

@@ -49,10 +49,25 @@ const scratch = new Uint8Array(DATA_HEADER_BYTES + LOAD_READ_GUESS_BYTES);
 const scratchView = new DataView(scratch.buffer);
 
 /**
- * Reads the record at `pos` with one read of the header and up to
+ * Reads the record at `pos`: in place from the read cache when its block
+ * is cached, else with one read of the header and up to
  * {@link LOAD_READ_GUESS_BYTES} of data. `oid`, when given, must match.
  */
 export function readRecord(file: DataFile, pos: number, oid?: Oid): RecordWithData {
+  const at = file.locateCached(pos, DATA_HEADER_BYTES + BACK_POINTER_BYTES);
+  if (at >= 0) {
+    const bytes = file.cachedBytes;
+    const header = headerFrom(file, bytes, file.cachedView, at, pos, bytes.length - at, oid);
+    let data: Uint8Array | undefined;
+    if (header.dataBytes > 0) {
+      const dataAt = file.locateCached(pos, DATA_HEADER_BYTES + header.dataBytes);
+      if (dataAt >= 0) {
+        const start = dataAt + DATA_HEADER_BYTES;
+        data = file.cachedBytes.slice(start, start + header.dataBytes);
+      }
+    }
+    return { header, data };
+  }
   const n = file.readCached(scratch, pos, scratch.length);
   if (n < DATA_HEADER_BYTES) {
     throw new CorruptedDataError(
@@ -60,7 +75,7 @@ export function readRecord(file: DataFile, pos: number, oid?: Oid): RecordWithDa
       { path: file.path, offset: pos },
     );
   }
-  const header = headerFrom(file, pos, n, oid);
+  const header = headerFrom(file, scratch, scratchView, 0, pos, n, oid);
   let data: Uint8Array | undefined;
   if (header.dataBytes > 0 && DATA_HEADER_BYTES + header.dataBytes <= n) {
     data = scratch.slice(DATA_HEADER_BYTES, DATA_HEADER_BYTES + header.dataBytes);
@@ -71,6 +86,11 @@ export function readRecord(file: DataFile, pos: number, oid?: Oid): RecordWithDa
 /** Reads only the header (and back pointer) of the record at `pos`. */
 export function readRecordHeader(file: DataFile, pos: number, oid?: Oid): RecordHeader {
   const bytes = DATA_HEADER_BYTES + BACK_POINTER_BYTES;
+  const at = file.locateCached(pos, bytes);
+  if (at >= 0) {
+    const block = file.cachedBytes;
+    return headerFrom(file, block, file.cachedView, at, pos, block.length - at, oid);
+  }
   const n = file.readCached(scratch, pos, bytes);
   if (n < DATA_HEADER_BYTES) {
     throw new CorruptedDataError('data record header is cut short by the end of the file', {
@@ -78,28 +98,33 @@ export function readRecordHeader(file: DataFile, pos: number, oid?: Oid): Record
       offset: pos,
     });
   }
-  return headerFrom(file, pos, n, oid);
+  return headerFrom(file, scratch, scratchView, 0, pos, n, oid);
 }
 
-/** Decodes and checks the header in `scratch` (`available` bytes read) of the record at `pos`. */
+/**
+ * Decodes and checks the header at offset `base` of `buf` (`view` over the
+ * same memory; `available` bytes from `base` on) of the record at `pos`.
+ */
 function headerFrom(
   file: DataFile,
+  buf: Uint8Array,
+  view: DataView,
+  base: number,
   pos: number,
   available: number,
   oid: Oid | undefined,
 ): RecordHeader {
-  const buf = scratch;
-  const recordOid = readOidOrInvalid(buf, 0);
+  const recordOid = readOidOrInvalid(buf, base);
   if (oid !== undefined && recordOid !== oid) {
     throw new CorruptedDataError(
       `expected a data record of oid ${oidRepr(oid)}, found ${recordOid < 0 ? 'an invalid oid' : `oid ${oidRepr(recordOid)}`}`,
       { path: file.path, offset: pos },
     );
   }
-  const prev = readPosition(buf, 16);
-  const tloc = readPosition(buf, 24);
-  const versionBytes = (buf[32]! << 8) | buf[33]!;
-  const dataBytes = readPosition(buf, 34);
+  const prev = readPosition(buf, base + 16);
+  const tloc = readPosition(buf, base + 24);
+  const versionBytes = (buf[base + 32]! << 8) | buf[base + 33]!;
+  const dataBytes = readPosition(buf, base + 34);
   if (versionBytes !== 0 || prev >= pos || tloc >= pos) {
     throw new CorruptedDataError(
       `damaged data record header (version length ${versionBytes}, prev ${prev}, transaction ${tloc})`,
@@ -114,7 +139,7 @@ function headerFrom(
         offset: pos + DATA_HEADER_BYTES,
       });
     }
-    backPointer = readPosition(buf, DATA_HEADER_BYTES);
+    backPointer = readPosition(buf, base + DATA_HEADER_BYTES);
     if (backPointer >= pos) {
       throw new CorruptedDataError(`back pointer ${backPointer} does not point backwards`, {
         path: file.path,
@@ -123,7 +148,7 @@ function headerFrom(
     }
   }
   // One bigint for the tid (readTid builds it from two halves).
-  const tid = scratchView.getBigUint64(8);
+  const tid = view.getBigUint64(base + 8);
   return { pos, oid: recordOid, tid, prev, tloc, dataBytes, backPointer };
 }
 
@@ -149,6 +174,28 @@ export function readRecordData(file: DataFile, header: RecordHeader): Uint8Array
 /** Like {@link readRecordData} for a record read with {@link readRecord}. */
 export function dataOf(file: DataFile, record: RecordWithData): Uint8Array | null {
   return record.data ?? readRecordData(file, record.header);
+}
+
+/**
+ * The first record of `oid` with `tid <= at` (and `<= visible`), walking
+ * the `prev` chain from the record at `pos`; `null` when none qualifies.
+ * {@link findRevision} without the next revision's tid.
+ */
+export function findRecordAt(
+  file: DataFile,
+  pos: number,
+  oid: Oid,
+  at: Tid,
+  visible: Tid,
+): RecordWithData | null {
+  let p = pos;
+  while (p !== 0) {
+    const record = readRecord(file, p, oid);
+    const tid = record.header.tid;
+    if (tid <= at && tid <= visible) return record;
+    p = record.header.prev;
+  }
+  return null;
 }
 
 /**

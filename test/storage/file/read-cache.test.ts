@@ -56,6 +56,27 @@ describe('BlockCache', () => {
     expect(fills).toEqual([0, 16, 32, 48]);
   });
 
+  it('locates a range inside one cached block without reading, and declines anything else', () => {
+    const source = Uint8Array.from({ length: 200 }, (_, i) => i);
+    const fills: number[] = [];
+    const fill = filler(source, fills);
+    const cache = new BlockCache(16, 8);
+    expect(cache.locate(20, 4, 200)).toBe(-1); // not cached: nothing read
+    expect(fills).toEqual([]);
+    const out = new Uint8Array(32);
+    cache.read(out, 0, 16, 4, 200, fill);
+    cache.read(out, 0, 16, 32, 200, fill); // a nearby miss: blocks 1 and 2 are filled
+    expect(fills).toEqual([16, 32]);
+    const at = cache.locate(20, 8, 200);
+    expect(at).toBe(4);
+    expect([...cache.locatedBytes.subarray(at, at + 8)]).toEqual([...source.subarray(20, 28)]);
+    expect(cache.locatedView.getUint8(at)).toBe(20);
+    expect(cache.locate(28, 8, 200)).toBe(-1); // crosses into the next block
+    expect(cache.locate(36, 8, 40)).toBe(-1); // reaches the limit
+    expect(cache.locate(100, 4, 200)).toBe(-1); // another, uncached block
+    expect(fills).toEqual([16, 32]);
+  });
+
   it('stops at the limit and at the end of the data', () => {
     const source = Uint8Array.from({ length: 40 }, (_, i) => i);
     const fill = filler(source);
