@@ -63,10 +63,28 @@ export interface WorkerConfig {
   readonly asyncPort: MessagePort;
 }
 
-/** A message to the shared worker: `message` for the link `link`. */
+/**
+ * A message to the shared worker: `message` for the link `link`, after
+ * `before` (the frames encoded on the main thread since the last message,
+ * carried along instead of posted on their own).
+ */
 export interface LinkMessage {
   readonly link: number;
   readonly message: ToWorker;
+  readonly before?: FramesMessage;
+}
+
+/**
+ * Encoded notification frames of transaction `txnId`, in order, written
+ * to the socket with one write (dropped like its other notifications once
+ * the transaction is lost). `frames` is a transferred buffer; `begins`
+ * says that they start with the transaction's `tpcBegin`.
+ */
+export interface FramesMessage {
+  readonly kind: 'frames';
+  readonly txnId: number;
+  readonly frames: Uint8Array;
+  readonly begins: boolean;
 }
 
 /** A notification of a transaction in progress (`store`, `tpcBegin`, ...). */
@@ -97,12 +115,7 @@ export type ToWorker =
       readonly txnId?: number;
     }
   | NotifyMessage
-  /**
-   * Encoded notification frames of transaction `txnId`, in order, written
-   * to the socket with one write (dropped like its other notifications
-   * once the transaction is lost). `frames` is a transferred buffer.
-   */
-  | { readonly kind: 'frames'; readonly txnId: number; readonly frames: Uint8Array }
+  | FramesMessage
   /** Replies `null` once registered with the server (or an error after the wait timeout). */
   | { readonly kind: 'awaitConnection'; readonly id: number; readonly reply: ReplyChannel }
   /** Streams the file at `path` as `blobChunk` notifications of `txnId`/`blobId`. */

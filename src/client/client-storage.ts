@@ -556,7 +556,13 @@ export class ClientStorage
     }
     const commit = new PendingCommit(txn, this.nextTxnId++);
     this.commit = commit;
-    this.notify('tpcBegin', [commit.txnId, metaOf(txn), tid ?? null]);
+    // Buffered: it travels with the first stores (or the vote), in one post.
+    this.bridge.bufferNotification(
+      commit.txnId,
+      'tpcBegin',
+      [commit.txnId, metaOf(txn), tid ?? null],
+      true,
+    );
   }
 
   /** Sends a store (pipelined; conflicts are reported by {@link tpcVote}). */

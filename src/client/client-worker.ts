@@ -22,12 +22,14 @@ process.on('uncaughtException', (error) => {
   throw error;
 });
 
-parentPort?.on('message', ({ link: id, message }: LinkMessage) => {
+parentPort?.on('message', ({ link: id, message, before }: LinkMessage) => {
   if (message.kind === 'open') {
     const link = new ServerLink(message.config, () => links.delete(id));
     links.set(id, { link, signal: new Int32Array(message.config.signal) });
     link.start();
     return;
   }
-  links.get(id)?.link.handle(message);
+  const link = links.get(id)?.link;
+  if (before !== undefined) link?.handle(before);
+  link?.handle(message);
 });

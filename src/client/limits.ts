@@ -56,10 +56,11 @@ export const NEW_OIDS_BATCH = 1000;
 
 /**
  * Oids left in the current batch when the next batch is asked for, without
- * waiting: half a batch, so the reply is back long before the batch is
- * used up even when a commit adopts objects quickly.
+ * waiting: a whole batch, so the next batch is asked for as soon as one is
+ * taken, and has the time of a whole batch (~10 ms of commit work for
+ * small objects) to arrive even on a loaded machine.
  */
-export const NEW_OIDS_REFILL_AT = NEW_OIDS_BATCH / 2;
+export const NEW_OIDS_REFILL_AT = NEW_OIDS_BATCH;
 
 /**
  * Most commit notifications (stores, mostly) the main thread encodes into
@@ -75,13 +76,13 @@ export const NOTIFY_BATCH_COUNT = 1024;
  * serializes the rest, large enough that a 1,000-object commit costs only
  * a couple of posts.
  */
-export const NOTIFY_BATCH_BYTES = 16 * 1024;
+export const NOTIFY_BATCH_BYTES = 64 * 1024;
 
 /**
  * Size of each batch buffer, in bytes: {@link NOTIFY_BATCH_BYTES} plus room
  * for the frame that crosses it (a larger record grows the buffer once).
  */
-export const NOTIFY_BATCH_CAPACITY_BYTES = NOTIFY_BATCH_BYTES + 8 * 1024;
+export const NOTIFY_BATCH_CAPACITY_BYTES = NOTIFY_BATCH_BYTES + 16 * 1024;
 
 /** Largest blob chunk the client sends, in bytes (PROTOCOL.md: at most 1 MiB). */
 export const BLOB_CHUNK_BYTES = 1024 * 1024;

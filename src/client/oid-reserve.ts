@@ -1,8 +1,8 @@
 /**
  * The oids a client storage reserved on the server (`newOids`), refilled
- * one batch ahead: when a batch runs low, the next one is asked for
- * without waiting, so a commit of many new objects rarely blocks on a
- * `newOids` round trip.
+ * one batch ahead: once a batch runs low (see `NEW_OIDS_REFILL_AT`), the
+ * next one is asked for without waiting, so a commit of many new objects
+ * rarely blocks on a `newOids` round trip.
  *
  * @internal
  * @module

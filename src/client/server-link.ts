@@ -25,6 +25,7 @@ import {
   describeAddress,
   SIGNAL_REPLIES,
   type AsyncMessage,
+  type FramesMessage,
   type ReplyChannel,
   type ReplyMessage,
   type ToWorker,
@@ -129,7 +130,7 @@ export class ServerLink {
         this.handleNotify(message.method, message.args, message.txnId);
         return;
       case 'frames':
-        this.handleFrames(message.txnId, message.frames);
+        this.handleFrames(message);
         return;
       case 'awaitConnection':
         this.whenConnected(
@@ -200,13 +201,14 @@ export class ServerLink {
     this.write([3, method, args]);
   }
 
-  /** Writes encoded notification frames of `txnId` with one socket write. */
-  private handleFrames(txnId: number, frames: Uint8Array): void {
+  /** Writes a run of encoded notification frames with one socket write. */
+  private handleFrames({ txnId, frames, begins }: FramesMessage): void {
     if (this.lostTxns.has(txnId)) return;
     if (!this.registered) {
       this.lostTxns.add(txnId);
       return;
     }
+    if (begins) this.liveTxns.add(txnId);
     this.socket?.write(frames);
   }
 

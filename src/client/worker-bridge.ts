@@ -27,6 +27,7 @@ import {
   SIGNAL_REPLIES,
   SIGNAL_SLOTS,
   type AsyncMessage,
+  type FramesMessage,
   type LinkMessage,
   type ReplyMessage,
   type ToWorker,
@@ -105,6 +106,8 @@ export class WorkerBridge {
   private readonly batch = new FrameBatch(NOTIFY_BATCH_CAPACITY_BYTES);
   /** The transaction of the frames in {@link batch}. */
   private batchTxnId = 0;
+  /** Whether {@link batch} starts with its transaction's `tpcBegin`. */
+  private batchBegins = false;
 
   constructor(
     config: ConfigWithoutChannels,
@@ -221,23 +224,37 @@ export class WorkerBridge {
     this.flushIfFull();
   }
 
-  /** Queues notification `[3, method, args]` of transaction `txnId` like {@link bufferStore}. */
-  bufferNotification(txnId: number, method: string, args: readonly unknown[]): void {
+  /**
+   * Queues notification `[3, method, args]` of transaction `txnId` like
+   * {@link bufferStore}; `begins` marks the transaction's `tpcBegin`.
+   */
+  bufferNotification(
+    txnId: number,
+    method: string,
+    args: readonly unknown[],
+    begins = false,
+  ): void {
     this.checkOpen();
     this.useBatchFor(txnId);
+    if (begins) this.batchBegins = true;
     this.batch.appendMessage([3, method, args]);
     this.flushIfFull();
   }
 
   /** Posts the buffered frames, if any, in one message (their buffer is transferred). */
   flush(): void {
-    const frames = this.batch.take();
+    const frames = this.takeFrames();
     if (frames === undefined) return;
-    const envelope: LinkMessage = {
-      link: this.link,
-      message: { kind: 'frames', txnId: this.batchTxnId, frames },
-    };
-    this.shared.worker.postMessage(envelope, [frames.buffer as ArrayBuffer]);
+    const envelope: LinkMessage = { link: this.link, message: frames };
+    this.shared.worker.postMessage(envelope, [frames.frames.buffer as ArrayBuffer]);
+  }
+
+  private takeFrames(): FramesMessage | undefined {
+    const frames = this.batch.take();
+    if (frames === undefined) return undefined;
+    const begins = this.batchBegins;
+    this.batchBegins = false;
+    return { kind: 'frames', txnId: this.batchTxnId, frames, begins };
   }
 
   /** A batch holds one transaction's frames: another transaction's flush the batch first. */
@@ -294,10 +311,16 @@ export class WorkerBridge {
     this.asyncPort.unref();
   }
 
+  /** Posts `message`, carrying the buffered frames along (they are handled first). */
   private postToWorker(message: ToWorker): void {
-    this.flush();
-    const envelope: LinkMessage = { link: this.link, message };
-    this.shared.worker.postMessage(envelope);
+    const before = this.takeFrames();
+    if (before === undefined) {
+      const envelope: LinkMessage = { link: this.link, message };
+      this.shared.worker.postMessage(envelope);
+      return;
+    }
+    const envelope: LinkMessage = { link: this.link, message, before };
+    this.shared.worker.postMessage(envelope, [before.frames.buffer as ArrayBuffer]);
   }
 
   private dispatch(message: AsyncMessage): void {

@@ -39,7 +39,10 @@ describe('cache verification at register', () => {
     const t1 = await commit(a, 1, [[1, 0n, bytes(1)]]);
     const t2 = await commit(a, 2, [[1, t1, bytes(2)]]);
     const t3 = await commit(a, 3, [[1, t2, bytes(3)]]);
+    // Tids come from the clock in milliseconds (the last tid + 1 within one): leave a gap after t3.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const t4 = await commit(a, 4, [[1, t3, bytes(4)]]);
+    expect(t4 - t3).toBeGreaterThan(1n);
     expect((await (await t.connect()).register({ lastTid: t1 })).cache).toBe('dropped');
     expect((await (await t.connect()).register({ lastTid: t2 })).cache).toBe('kept');
     expect((await (await t.connect()).register({ lastTid: t3 + 1n })).cache).toBe('dropped');
