@@ -2,7 +2,8 @@
  * Reading data records of a Data.fs at known positions: headers, data,
  * back-pointer chains, and walks along an object's `prev` chain. All reads
  * are synchronous (`DESIGN.md`: reads are synchronous) and go through the
- * file's read cache (`read-cache.ts`). Every inconsistency
+ * file's read cache (`read-cache.ts`); a record inside a cached block is
+ * decoded in place there, and only its data is copied out. Every inconsistency
  * met on the way (a record of the wrong oid, a back pointer that does not
  * point backwards) is a {@link CorruptedDataError} naming file and offset.
  *
