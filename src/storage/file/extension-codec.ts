@@ -15,8 +15,14 @@ const EMPTY = new Uint8Array(0);
 
 /** The bytes stored for `extension` (empty for an empty object). */
 export function encodeExtension(extension: Readonly<Record<string, unknown>>): Uint8Array {
-  if (Object.keys(extension).length === 0) return EMPTY;
+  if (isEmpty(extension)) return EMPTY;
   return packr.pack(extension);
+}
+
+/** True when `object` has no own enumerable property (without building the list of keys). */
+function isEmpty(object: Readonly<Record<string, unknown>>): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return false;
+  return true;
 }
 
 /**

@@ -74,20 +74,22 @@ export function encodeMetadata(txn: TransactionMetaData): EncodedMetadata {
     lastEncoded.description = txn.description;
   }
   const encoded = {
-    user: lastEncoded.userBytes,
-    description: lastEncoded.descriptionBytes,
-    extension: encodeExtension(txn.extension),
+    user: checkMetadataField('user', lastEncoded.userBytes),
+    description: checkMetadataField('description', lastEncoded.descriptionBytes),
+    extension: checkMetadataField('extension', encodeExtension(txn.extension)),
   };
-  for (const field of ['user', 'description', 'extension'] as const) {
-    const bytes = encoded[field];
-    if (bytes.length > TRANSACTION_METADATA_BYTES_MAX) {
-      throw new TransactionTooLargeError(
-        `the transaction's ${field} is ${bytes.length} bytes; a FileStorage transaction header ` +
-          `holds at most ${TRANSACTION_METADATA_BYTES_MAX}`,
-      );
-    }
-  }
   return encoded;
+}
+
+/** `bytes`, or TransactionTooLargeError naming `field` when they do not fit the header. */
+function checkMetadataField(field: string, bytes: Uint8Array): Uint8Array {
+  if (bytes.length > TRANSACTION_METADATA_BYTES_MAX) {
+    throw new TransactionTooLargeError(
+      `the transaction's ${field} is ${bytes.length} bytes; a FileStorage transaction header ` +
+        `holds at most ${TRANSACTION_METADATA_BYTES_MAX}`,
+    );
+  }
+  return bytes;
 }
 
 /** Header and back pointer of a record without data, built before the buffer takes a copy. */
@@ -303,12 +305,12 @@ export class PendingTransaction {
   }
 
   private writeMetadata(into: Uint8Array, offset: number): void {
+    const { user, description, extension } = this.metadata;
     into.fill(0, offset, offset + TRANSACTION_HEADER_BYTES);
-    let at = offset + TRANSACTION_HEADER_BYTES;
-    for (const part of [this.metadata.user, this.metadata.description, this.metadata.extension]) {
-      into.set(part, at);
-      at += part.length;
-    }
+    const at = offset + TRANSACTION_HEADER_BYTES;
+    into.set(user, at);
+    into.set(description, at + user.length);
+    into.set(extension, at + user.length + description.length);
   }
 
   private checkQuota(size: number): void {
