@@ -114,9 +114,10 @@ export class ClientCache {
    */
   store(oid: Oid, serial: Tid, end: Tid | null, data: Uint8Array | null, unread = false): void {
     if (this.bytesMax <= 0) return;
-    let revisions = this.objects.get(oid);
+    const revision: CachedRevision = { oid, serial, end, data, unread };
+    const revisions = this.objects.get(oid);
     if (revisions === undefined) {
-      revisions = [];
+      this.objects.set(oid, [revision]); // the common case: an object new to the cache
     } else {
       this.objects.delete(oid);
       const existing = revisions.find((r) => r.serial === serial);
@@ -125,19 +126,13 @@ export class ClientCache {
         this.objects.set(oid, revisions);
         return;
       }
+      const index = revisions.findIndex((r) => r.serial < serial);
+      revisions.splice(index === -1 ? revisions.length : index, 0, revision);
+      this.objects.set(oid, revisions);
     }
-    const index = revisions.findIndex((r) => r.serial < serial);
-    revisions.splice(index === -1 ? revisions.length : index, 0, {
-      oid,
-      serial,
-      end,
-      data,
-      unread,
-    });
-    this.objects.set(oid, revisions);
     this.bytes += costOf(data);
     this.revisionCount++;
-    this.evict();
+    if (this.bytes > this.bytesMax) this.evict();
   }
 
   /** Applies a committed transaction: ends the open revisions of `oids` older than `tid`. */

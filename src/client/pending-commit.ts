@@ -45,6 +45,7 @@ export class PendingCommit {
 
   /** Every oid the transaction changed. */
   changedOids(): Oid[] {
+    if (this.undone.size === 0) return [...this.writes.keys()];
     const oids = new Set<Oid>(this.writes.keys());
     for (const oid of this.undone) oids.add(oid);
     return [...oids];

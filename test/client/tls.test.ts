@@ -1,12 +1,17 @@
 /**
  * TLS between client and server: the client verifies the server's
- * certificate against a CA file and refuses an unverifiable server.
+ * certificate against a CA file (given in code, as the `tls-ca` key of a
+ * `<zeoclient>` section or the `tls_ca` parameter of a `zeo:` URI) and
+ * refuses an unverifiable server.
  */
 
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClientStorage } from '../../src/client/client-storage.js';
+import { databaseFromString } from '../../src/config/index.js';
+import { DB } from '../../src/connection/db.js';
+import { TransactionManager } from '../../src/transaction/index.js';
 import { ClientDisconnectedError } from '../../src/errors.js';
 import { closeClients, inTransaction, openClient } from './support/clients.js';
 import { useTempDirs } from './support/temp-dir.js';
@@ -59,4 +64,43 @@ describe('TLS', () => {
       ClientDisconnectedError,
     );
   });
+
+  it('connects with the CA file of a <zeoclient> tls-ca key, and without it refuses the server', async () => {
+    const section = (tls: string): string => `
+      <zodb>
+        <zeoclient>
+          server ${server.address}
+          storage 1
+          wait-timeout 1
+          ${tls}
+        </zeoclient>
+      </zodb>`;
+    const db = await databaseFromString(section(`tls-ca ${certificate}`));
+    expect(await roundTrip(db, 'configured')).toBe('configured');
+    await db.close();
+    await expect(databaseFromString(section('tls-verify true'))).rejects.toBeInstanceOf(
+      ClientDisconnectedError,
+    );
+  });
+
+  it('connects with the CA file of a zeo: URI tls_ca parameter', async () => {
+    const db = await DB.fromURI(
+      `zeo://${server.address}?storage=1&wait_timeout=5&tls_ca=${encodeURIComponent(certificate)}`,
+    );
+    expect(await roundTrip(db, 'from a URI')).toBe('from a URI');
+    await db.close();
+  });
 });
+
+/** Writes `value` at the root of `db` and reads it back in a new transaction. */
+async function roundTrip(db: DB, value: string): Promise<unknown> {
+  const tm = new TransactionManager({ explicit: true });
+  const conn = db.open({ transactionManager: tm });
+  tm.begin();
+  (conn.root as Record<string, unknown>).value = value;
+  await tm.commit();
+  tm.begin();
+  const read = (conn.root as Record<string, unknown>).value;
+  tm.abort();
+  return read;
+}
