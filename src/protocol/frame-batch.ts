@@ -86,26 +86,28 @@ export class FrameBatch {
   }
 
   /**
-   * The frames appended so far, as a view of a buffer no one else holds
-   * (its `buffer` may be transferred to another thread), or `undefined`
-   * when there are none. The batch starts over with a new buffer.
+   * The frames appended so far, copied into a buffer of exactly their size
+   * that no one else holds (its `buffer` may be transferred to another
+   * thread), or `undefined` when there are none. The batch starts over,
+   * reusing its own buffer.
    */
   take(): Uint8Array | undefined {
     const buffer = this.buffer;
     if (buffer === undefined || this.used === 0) return undefined;
-    const frames = new Uint8Array(buffer.buffer, buffer.byteOffset, this.used);
-    this.buffer = undefined;
+    // Never a pooled buffer: the whole ArrayBuffer is handed over.
+    const frames = Buffer.allocUnsafeSlow(this.used);
+    buffer.copy(frames, 0, 0, this.used);
     this.used = 0;
     this.frames = 0;
-    return frames;
+    if (buffer.length > this.capacityBytes) this.buffer = undefined; // grown for a large record
+    return new Uint8Array(frames.buffer, frames.byteOffset, frames.length);
   }
 
-  /** A buffer with at least `bytes` free after {@link used}, keeping what was written. */
+  /** A buffer with at least `bytes` free after what was written, keeping what was written. */
   private reserve(bytes: number): Buffer {
     const current = this.buffer;
     if (current !== undefined && current.length - this.used >= bytes) return current;
-    // Never a pooled buffer: the whole ArrayBuffer is handed over by take().
-    const grown = Buffer.allocUnsafeSlow(Math.max(this.capacityBytes, this.used + bytes));
+    const grown = Buffer.allocUnsafe(Math.max(this.capacityBytes, 2 * this.used + bytes));
     if (current !== undefined) current.copy(grown, 0, 0, this.used);
     this.buffer = grown;
     return grown;
