@@ -72,28 +72,44 @@ export function binaryBytesOf(value: ArrayBuffer | ArrayBufferView, kind: number
   return HOST_IS_LITTLE_ENDIAN || width === 1 ? bytes : swapped(bytes, width);
 }
 
+/** The element class of each element-array kind, indexed by kind (holes elsewhere). */
+const ELEMENT_CLASS_BY_KIND: readonly (ElementArrayClass | undefined)[] = (() => {
+  const byKind: (ElementArrayClass | undefined)[] = [];
+  for (const [kind, cls] of ELEMENT_CLASSES) byKind[kind] = cls;
+  return byKind;
+})();
+
 /**
  * Builds a fresh binary value of `kind` from stored little-endian bytes
  * (copied, so it never aliases the record), or returns a reason string when
  * the kind is unknown or the length is not a whole number of elements.
+ *
+ * The bytes are copied once, by `new Uint8Array(payload)` (a plain memory
+ * copy, faster than `slice` of a view or of its ArrayBuffer); a Uint8Array
+ * is that copy itself, other kinds are one view of its buffer.
  */
 export function binaryFromBytes(kind: number, payload: Uint8Array): object | string {
-  const copy = new Uint8Array(payload);
   switch (kind) {
+    case BinaryKind.uint8:
+      return new Uint8Array(payload);
     case BinaryKind.arrayBuffer:
-      return copy.buffer;
+      return new Uint8Array(payload).buffer;
     case BinaryKind.dataView:
-      return new DataView(copy.buffer);
-    case BinaryKind.buffer:
+      return new DataView(new Uint8Array(payload).buffer);
+    case BinaryKind.buffer: {
+      const copy = new Uint8Array(payload);
       return NodeBuffer === undefined ? copy : NodeBuffer.from(copy.buffer, 0, copy.byteLength);
+    }
   }
-  const cls = ELEMENT_CLASSES.get(kind);
+  const cls = ELEMENT_CLASS_BY_KIND[kind];
   if (cls === undefined) return `unknown binary kind ${kind}`;
   const width = cls.BYTES_PER_ELEMENT;
-  if (copy.byteLength % width !== 0) {
-    return `${copy.byteLength} bytes is not a whole number of ${width}-byte elements (kind ${kind})`;
+  if (payload.byteLength % width !== 0) {
+    return `${payload.byteLength} bytes is not a whole number of ${width}-byte elements (kind ${kind})`;
   }
-  return new cls((HOST_IS_LITTLE_ENDIAN || width === 1 ? copy : swapped(copy, width)).buffer);
+  const copy =
+    HOST_IS_LITTLE_ENDIAN || width === 1 ? new Uint8Array(payload) : swapped(payload, width);
+  return new cls(copy.buffer);
 }
 
 function swapped(bytes: Uint8Array, width: number): Uint8Array<ArrayBuffer> {

@@ -134,24 +134,46 @@ export function readCrossReference(data: Uint8Array): unknown {
  * msgpackr directly.
  */
 export function parseReferenceTable(data: Uint8Array): ReferenceTable {
-  if (data.byteLength % REFERENCE_ENTRY_BYTES !== 0) {
-    throw new MalformedRecord(
-      `reference table of ${data.byteLength} bytes is not made of ${REFERENCE_ENTRY_BYTES}-byte entries`,
-    );
-  }
   const oids: Oid[] = [];
   const classIndexes: number[] = [];
-  for (let at = 0; at < data.byteLength; at += REFERENCE_ENTRY_BYTES) {
-    const high =
-      ((data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!) >>> 0;
-    if (high > 0x1f_ffff)
-      throw new MalformedRecord(`reference ${at / REFERENCE_ENTRY_BYTES} has an oid beyond 2^53`);
-    const low =
-      ((data[at + 4]! << 24) | (data[at + 5]! << 16) | (data[at + 6]! << 8) | data[at + 7]!) >>> 0;
-    oids.push(high * 0x1_0000_0000 + low);
-    classIndexes.push((data[at + 8]! << 8) | data[at + 9]!);
-  }
+  readReferenceEntries(data, 0, data.byteLength, oids, classIndexes);
   return new ReferenceTable(oids, classIndexes);
+}
+
+/**
+ * Appends the entries of the reference table payload `bytes[start, start +
+ * length)` to `oids` and `classIndexes`.
+ *
+ * @throws MalformedRecord when the payload is not whole entries or an oid
+ *   is beyond 2^53.
+ */
+export function readReferenceEntries(
+  bytes: Uint8Array,
+  start: number,
+  length: number,
+  oids: Oid[],
+  classIndexes: number[],
+): void {
+  if (length % REFERENCE_ENTRY_BYTES !== 0) {
+    throw new MalformedRecord(
+      `reference table of ${length} bytes is not made of ${REFERENCE_ENTRY_BYTES}-byte entries`,
+    );
+  }
+  const end = start + length;
+  for (let at = start; at < end; at += REFERENCE_ENTRY_BYTES) {
+    const high =
+      ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+    if (high > 0x1f_ffff) {
+      throw new MalformedRecord(
+        `reference ${(at - start) / REFERENCE_ENTRY_BYTES} has an oid beyond 2^53`,
+      );
+    }
+    const low =
+      ((bytes[at + 4]! << 24) | (bytes[at + 5]! << 16) | (bytes[at + 6]! << 8) | bytes[at + 7]!) >>>
+      0;
+    oids.push(high * 0x1_0000_0000 + low);
+    classIndexes.push((bytes[at + 8]! << 8) | bytes[at + 9]!);
+  }
 }
 
 /** Extension 0x22: structure tag. */

@@ -11,12 +11,30 @@ import { MalformedRecord } from './decode-failures.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** A position in a record, advanced by each read; every failure is a MalformedRecord at its offset. */
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * A position in a record, advanced by each read; every failure is a
+ * MalformedRecord at its offset. One cursor can serve record after record
+ * ({@link HeaderCursor.reset}, {@link HeaderCursor.release}).
+ */
 export class HeaderCursor {
   constructor(
-    readonly bytes: Uint8Array,
+    public bytes: Uint8Array,
     public offset: number,
   ) {}
+
+  /** Points this cursor at `offset` in `bytes`. */
+  reset(bytes: Uint8Array, offset: number): void {
+    this.bytes = bytes;
+    this.offset = offset;
+  }
+
+  /** Drops the cursor's record, so it does not keep the bytes alive. */
+  release(): void {
+    this.bytes = NO_BYTES;
+    this.offset = 0;
+  }
 
   /** Reads an array header (fixarray, array 16, array 32) and returns the element count. */
   arrayLength(what: string): number {
@@ -46,6 +64,17 @@ export class HeaderCursor {
 
   /** Reads an extension of type `type` (fixext or ext 8/16/32) and returns its payload (a view). */
   extension(type: number, what: string): Uint8Array {
+    const length = this.extensionLength(type, what);
+    const start = this.offset - length;
+    return this.bytes.subarray(start, start + length);
+  }
+
+  /**
+   * Reads an extension of type `type` like {@link HeaderCursor.extension}
+   * and returns its payload's length; the payload is the `length` bytes
+   * before the new offset (no view is made).
+   */
+  extensionLength(type: number, what: string): number {
     const token = this.#byte(what);
     let length: number;
     if (token >= 0xd4 && token <= 0xd8) length = 1 << (token - 0xd4);
@@ -60,8 +89,8 @@ export class HeaderCursor {
         typeAt,
       );
     }
-    const start = this.#take(length, what);
-    return this.bytes.subarray(start, start + length);
+    this.#take(length, what);
+    return length;
   }
 
   #byte(what: string): number {

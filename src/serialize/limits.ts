@@ -24,3 +24,11 @@ export const CLASS_TABLE_ENTRIES_MAX = 0xffff;
  * in at most 4 bytes.
  */
 export const RECORD_INDEX_MAX = 0xffff_ffff;
+
+/**
+ * Largest ArrayBuffer the decoder keeps a view of between decodes (bytes):
+ * records come in runs from one buffer (a storage's cached block, Node's
+ * 8 KiB Buffer pool, the encoder's 16 KiB slabs), and the view saves two
+ * objects per record; a larger buffer is not kept alive for that.
+ */
+export const KEPT_BUFFER_BYTES_MAX = 1024 * 1024;

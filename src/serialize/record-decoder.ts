@@ -13,41 +13,73 @@ import { CallbackFailure, MalformedRecord, callCaller, decodeError } from './dec
 import { enterDecodeRun, leaveDecodeRun } from './ext-readers.js';
 import { FLAG_STRUCTURED } from './format.js';
 import type { DecodeContext, PersistentRef } from './interfaces.js';
-import { recordUnpackr } from './msgpack-codec.js';
 import { PersistentReference } from './persistent-reference.js';
-import type { ParsedHeader } from './record-header.js';
-import { parseHeader, readPrefix } from './record-header.js';
+import type { HeaderTarget } from './record-header.js';
+import { parseHeaderInto, readPrefix } from './record-header.js';
+import { unpackState } from './state-unpack.js';
 import { StructurePass } from './structure-pass.js';
 import type { StructureSources, ValueClassLookup } from './structure-pass.js';
 
-/** The state of one decode: header, reference resolution, value classes. */
-class RecordDecode implements StructureSources {
-  header: ParsedHeader | undefined;
-  readonly #resolveRef: (ref: PersistentRef) => object;
-  readonly #resolved: unknown[] = [];
+const NO_CLASSES: readonly string[] = Object.freeze([]);
+const NO_OIDS: readonly Oid[] = Object.freeze([]);
+const NO_INDEXES: readonly number[] = Object.freeze([]);
+
+/**
+ * The state of one decode: header, reference resolution, value classes.
+ * One instance serves decode after decode ({@link takeRun}, {@link
+ * giveBackRun}); a decode nested in a callback of another makes its own.
+ */
+class RecordDecode implements StructureSources, HeaderTarget {
+  structured = false;
+  /** Whether the whole header has been read (for the error message). */
+  headerRead = false;
+  className = '';
+  classes: readonly string[] = NO_CLASSES;
+  referenceOids: readonly Oid[] = NO_OIDS;
+  referenceClasses: readonly number[] = NO_INDEXES;
+  #resolveRef: (ref: PersistentRef) => object;
+  /** The object of each reference-table entry resolved so far, made on first use. */
+  #resolved: unknown[] | undefined;
 
   constructor(
-    readonly structured: boolean,
     resolveRef: (ref: PersistentRef) => object,
-    readonly valueClass: ValueClassLookup,
+    public valueClass: ValueClassLookup,
   ) {
     this.#resolveRef = resolveRef;
   }
 
-  className(index: number): string {
-    const name = this.header?.classes[index];
+  /** Prepares this (finished) run for a decode with these callbacks. */
+  start(resolveRef: (ref: PersistentRef) => object, valueClass: ValueClassLookup): void {
+    this.#resolveRef = resolveRef;
+    this.valueClass = valueClass;
+  }
+
+  /** Forgets the last record and the caller's callbacks. */
+  finish(): void {
+    this.headerRead = false;
+    this.classes = NO_CLASSES;
+    this.referenceOids = NO_OIDS;
+    this.referenceClasses = NO_INDEXES;
+    this.#resolved = undefined;
+    this.#resolveRef = unusedResolveRef;
+    this.valueClass = unusedValueClass;
+  }
+
+  /** Entry `index` of the class table. */
+  classNameAt(index: number): string {
+    const name = this.classes[index];
     if (name === undefined)
       throw new MalformedRecord(`class #${index} is not in the record's class table`);
     return name;
   }
 
   resolveReference(index: number): unknown {
-    const done = this.#resolved[index];
+    const done = this.#resolved?.[index];
     if (done !== undefined) return done;
-    const oid = this.header?.referenceOids[index];
+    const oid = this.referenceOids[index];
     if (oid === undefined)
       throw new MalformedRecord(`reference #${index} is not in the record's reference table`);
-    const className = this.className(this.header!.referenceClasses[index]!);
+    const className = this.classNameAt(this.referenceClasses[index]!);
     // Inline rather than callCaller: no closure per reference.
     let target: unknown;
     try {
@@ -55,53 +87,66 @@ class RecordDecode implements StructureSources {
     } catch (error) {
       throw new CallbackFailure(error);
     }
-    this.#resolved[index] = target;
+    (this.#resolved ??= [])[index] = target;
     return target;
   }
 
   resolveCrossReference(oid: Oid, classIndex: number, database: string): unknown {
-    const className = this.className(classIndex);
+    const className = this.classNameAt(classIndex);
     return callCaller(() => this.#resolveRef({ oid, className, database }));
   }
 }
 
-interface Decoded {
-  header: ParsedHeader;
-  state: unknown;
+function unusedResolveRef(): never {
+  throw new Error('a finished RecordDecode was asked to resolve a reference');
 }
 
-function decode(
-  data: Uint8Array,
+function unusedValueClass(): undefined {
+  return undefined;
+}
+
+/** The decode no call is using, if any. */
+let spareRun: RecordDecode | undefined;
+
+function takeRun(
   resolveRef: (ref: PersistentRef) => object,
   valueClass: ValueClassLookup,
-): Decoded {
-  const flags = readPrefix(data);
-  const run = new RecordDecode((flags & FLAG_STRUCTURED) !== 0, resolveRef, valueClass);
+): RecordDecode {
+  const run = spareRun;
+  if (run === undefined) return new RecordDecode(resolveRef, valueClass);
+  spareRun = undefined;
+  run.start(resolveRef, valueClass);
+  return run;
+}
+
+function giveBackRun(run: RecordDecode): void {
+  run.finish();
+  spareRun = run;
+}
+
+/** Decodes `data` with `run`: the header into the run, and returns the state. */
+function decodeWith(run: RecordDecode, data: Uint8Array): unknown {
+  run.structured = (readPrefix(data) & FLAG_STRUCTURED) !== 0;
   let stateOffset: number | undefined;
   try {
-    const parsed = parseHeader(data);
-    run.header = parsed.header;
-    stateOffset = parsed.stateOffset;
+    stateOffset = parseHeaderInto(data, run);
+    run.headerRead = true;
     if (stateOffset >= data.byteLength) {
       throw new MalformedRecord(
         'the record ends after its header: the state is missing',
         data.byteLength,
       );
     }
-    // A plain unpack of a view: msgpackr saves and restores its state when
-    // this runs inside another decode (a callback decoding another record).
-    const body = data.subarray(stateOffset);
     const outer = enterDecodeRun(run);
     let state: unknown;
     try {
-      state = recordUnpackr.unpack(body) as unknown;
+      state = unpackState(data, stateOffset);
     } finally {
       leaveDecodeRun(outer);
     }
-    if (run.structured) state = new StructurePass(run).value(state, 0);
-    return { header: parsed.header, state };
+    return run.structured ? new StructurePass(run).value(state, 0) : state;
   } catch (error) {
-    const what = `record${run.header === undefined ? '' : ` of class ${run.header.className}`} is corrupted`;
+    const what = `record${run.headerRead ? ` of class ${run.className}` : ''} is corrupted`;
     throw decodeError(error, what, stateOffset);
   }
 }
@@ -121,8 +166,13 @@ export function decodeRecord(
   data: Uint8Array,
   ctx: DecodeContext,
 ): { className: string; state: unknown } {
-  const { header, state } = decode(data, ctx.resolveRef, valueClassLookup(ctx.registry));
-  return { className: header.className, state };
+  const run = takeRun(ctx.resolveRef, valueClassLookup(ctx.registry));
+  try {
+    const state = decodeWith(run, data);
+    return { className: run.className, state };
+  } finally {
+    giveBackRun(run);
+  }
 }
 
 /** The registry of the last {@link valueClassLookup} and its lookup (records come in runs from one registry). */
@@ -167,10 +217,14 @@ export function decodeRecordGeneric(
   const registry = options.registry ?? defaultRegistry;
   const lookup: ValueClassLookup =
     options.resolveValueClasses === true ? (name) => registry.classFor(name) : () => undefined;
-  const { header, state } = decode(
-    data,
+  const run = takeRun(
     (ref) => new PersistentReference(ref.oid, ref.className, ref.database),
     lookup,
   );
-  return { className: header.className, references: [...header.referenceOids], state };
+  try {
+    const state = decodeWith(run, data);
+    return { className: run.className, references: [...run.referenceOids], state };
+  } finally {
+    giveBackRun(run);
+  }
 }

@@ -8,7 +8,7 @@
 import { CorruptedDataError } from '../errors.js';
 import type { Oid } from '../ids.js';
 import { MalformedRecord, decodeError } from './decode-failures.js';
-import { parseReferenceTable } from './ext-readers.js';
+import { readReferenceEntries } from './ext-readers.js';
 import {
   ExtType,
   KNOWN_FLAGS,
@@ -18,17 +18,6 @@ import {
 } from './format.js';
 import { HeaderCursor } from './header-cursor.js';
 import type { RecordHeader } from './interfaces.js';
-
-/** The header as the decoder uses it. */
-export interface ParsedHeader {
-  className: string;
-  /** The class table. */
-  classes: readonly string[];
-  /** Oid of each reference-table entry. */
-  referenceOids: readonly Oid[];
-  /** Class-table index of each reference-table entry. */
-  referenceClasses: readonly number[];
-}
 
 /**
  * Checks the 3-byte prefix and returns the flags.
@@ -75,20 +64,50 @@ function hex(byte: number): string {
   return byte.toString(16).padStart(2, '0');
 }
 
+/** A header being read: {@link parseHeaderInto} sets every field. */
+export interface HeaderTarget {
+  className: string;
+  classes: readonly string[];
+  referenceOids: readonly Oid[];
+  referenceClasses: readonly number[];
+}
+
+/** The class table and reference table of records that have none (never changed by anyone). */
+const NO_CLASSES: readonly string[] = Object.freeze([]);
+const NO_OIDS: readonly Oid[] = Object.freeze([]);
+const NO_INDEXES: readonly number[] = Object.freeze([]);
+
+/** The one cursor of header reads (a header read calls nothing that could start another). */
+const cursor = new HeaderCursor(new Uint8Array(0), 0);
+
 /**
- * Reads the header that follows the prefix: `[className, classes,
- * referenceTable]`. Returns it and the offset where the state starts.
+ * Reads the header that follows the prefix, `[className, classes,
+ * referenceTable]`, into `target`, and returns the offset where the state
+ * starts. Empty tables are shared frozen arrays.
  *
  * @throws MalformedRecord at the offset of the damage.
  */
-export function parseHeader(data: Uint8Array): { header: ParsedHeader; stateOffset: number } {
-  const cursor = new HeaderCursor(data, RECORD_PREFIX_BYTES);
-  if (cursor.arrayLength('the header') !== 3) {
-    throw new MalformedRecord('the header is not an array of 3 values', RECORD_PREFIX_BYTES);
+export function parseHeaderInto(data: Uint8Array, target: HeaderTarget): number {
+  cursor.reset(data, RECORD_PREFIX_BYTES);
+  try {
+    if (cursor.arrayLength('the header') !== 3) {
+      throw new MalformedRecord('the header is not an array of 3 values', RECORD_PREFIX_BYTES);
+    }
+    const className = cursor.string('the class name');
+    if (className === '') throw new MalformedRecord('the class name is empty', cursor.offset - 1);
+    target.className = className;
+    const classes = readClassTable();
+    target.classes = classes;
+    readReferences(target, classes.length);
+    return cursor.offset;
+  } finally {
+    cursor.release();
   }
-  const className = cursor.string('the class name');
-  if (className === '') throw new MalformedRecord('the class name is empty', cursor.offset - 1);
+}
+
+function readClassTable(): readonly string[] {
   const classCount = cursor.arrayLength('the class table');
+  if (classCount === 0) return NO_CLASSES;
   const classes: string[] = [];
   for (let i = 0; i < classCount; i++) {
     const name = cursor.string('the class table');
@@ -96,25 +115,31 @@ export function parseHeader(data: Uint8Array): { header: ParsedHeader; stateOffs
       throw new MalformedRecord(`class #${i} of the class table is empty`, cursor.offset - 1);
     classes.push(name);
   }
+  return classes;
+}
+
+/** Reads the reference table into `target`, checking its class indexes against `classCount`. */
+function readReferences(target: HeaderTarget, classCount: number): void {
   const tableOffset = cursor.offset;
-  const table = parseReferenceTable(
-    cursor.extension(ExtType.referenceTable, 'the reference table'),
-  );
-  for (let i = 0; i < table.classIndexes.length; i++) {
-    if (table.classIndexes[i]! >= classes.length) {
+  const length = cursor.extensionLength(ExtType.referenceTable, 'the reference table');
+  if (length === 0) {
+    target.referenceOids = NO_OIDS;
+    target.referenceClasses = NO_INDEXES;
+    return;
+  }
+  const oids: Oid[] = [];
+  const classIndexes: number[] = [];
+  readReferenceEntries(cursor.bytes, cursor.offset - length, length, oids, classIndexes);
+  for (let i = 0; i < classIndexes.length; i++) {
+    if (classIndexes[i]! >= classCount) {
       throw new MalformedRecord(
-        `reference ${i} names class #${table.classIndexes[i]} of ${classes.length}`,
+        `reference ${i} names class #${classIndexes[i]} of ${classCount}`,
         tableOffset,
       );
     }
   }
-  const header = {
-    className,
-    classes,
-    referenceOids: table.oids,
-    referenceClasses: table.classIndexes,
-  };
-  return { header, stateOffset: cursor.offset };
+  target.referenceOids = oids;
+  target.referenceClasses = classIndexes;
 }
 
 /**
@@ -128,7 +153,13 @@ export function parseHeader(data: Uint8Array): { header: ParsedHeader; stateOffs
 export function readRecordHeader(data: Uint8Array): RecordHeader {
   readPrefix(data);
   try {
-    const { header } = parseHeader(data);
+    const header: HeaderTarget = {
+      className: '',
+      classes: NO_CLASSES,
+      referenceOids: NO_OIDS,
+      referenceClasses: NO_INDEXES,
+    };
+    parseHeaderInto(data, header);
     return { className: header.className, references: [...header.referenceOids] };
   } catch (error) {
     throw decodeError(error, 'record header is corrupted');

@@ -29,7 +29,7 @@ export type ValueClassLookup = (className: string) => AnyClass | undefined;
 /** What the pass needs besides the tree. */
 export interface StructureSources extends DecodeRun {
   /** The class table entry `index`. */
-  className(index: number): string;
+  classNameAt(index: number): string;
   readonly valueClass: ValueClassLookup;
 }
 
@@ -134,7 +134,7 @@ export class StructurePass {
     if (items.length !== 3 || typeof classIndex !== 'number') {
       throw new MalformedRecord('a value object is not [tag, classIndex, state]');
     }
-    const className = this.#sources.className(classIndex);
+    const className = this.#sources.classNameAt(classIndex);
     const cls = this.#sources.valueClass(className);
     if (cls === undefined) {
       const generic = new ValueObject(className, undefined);

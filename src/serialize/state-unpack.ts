@@ -1,0 +1,52 @@
+/**
+ * {@link unpackState}: msgpackr's read of a record's state, without a view
+ * per record.
+ *
+ * msgpackr reads from a Uint8Array between a start and an end offset, and
+ * attaches a DataView to the array it reads (as an own `dataView`
+ * property) unless one is there. Handing it a `subarray` of each record
+ * costs two objects per decode, and handing it the caller's array would add
+ * a property to the caller's object. Records come in runs from one
+ * ArrayBuffer (a storage's cached block, an encoder's slab, Node's Buffer
+ * pool), so the state is read through a view of the record's whole
+ * ArrayBuffer instead, made once per buffer and reused while the records
+ * keep coming from it.
+ *
+ * @module
+ */
+
+import { KEPT_BUFFER_BYTES_MAX } from './limits.js';
+import { recordUnpackr } from './msgpack-codec.js';
+
+/** The view of the whole buffer of the last record read (a buffer of at most KEPT_BUFFER_BYTES_MAX). */
+let lastWhole: Uint8Array | undefined;
+
+/** msgpackr's options object, reused: msgpackr reads `start` and `end` as it starts, before any nested read. */
+const bounds = { start: 0, end: 0 };
+
+/**
+ * A view of all of `data`'s ArrayBuffer: the last one if it is the same
+ * buffer, else a new one, kept for the next record when the buffer is small.
+ */
+function wholeView(data: Uint8Array): Uint8Array {
+  const buffer = data.buffer;
+  const last = lastWhole;
+  if (last !== undefined && last.buffer === buffer) return last;
+  const whole = new Uint8Array(buffer);
+  lastWhole = buffer.byteLength <= KEPT_BUFFER_BYTES_MAX ? whole : undefined;
+  return whole;
+}
+
+/**
+ * Reads the one MessagePack value at `data[start..]` that must end exactly
+ * at the end of `data`, with the record codec's unpacker. Safe to call from
+ * inside another read (msgpackr saves and restores its state).
+ *
+ * @throws what msgpackr and the extension readers throw for bad bytes.
+ */
+export function unpackState(data: Uint8Array, start: number): unknown {
+  const whole = wholeView(data);
+  bounds.start = data.byteOffset + start;
+  bounds.end = data.byteOffset + data.byteLength;
+  return recordUnpackr.unpack(whole, bounds) as unknown;
+}
