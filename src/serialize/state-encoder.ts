@@ -31,6 +31,7 @@ import {
 import { TagKind } from './format.js';
 import type { EncodeContext, PersistentRef } from './interfaces.js';
 import { CLASS_TABLE_ENTRIES_MAX, NESTING_DEPTH_MAX, RECORD_INDEX_MAX } from './limits.js';
+import { ObjectNumbers } from './object-numbers.js';
 import { PersistentReference } from './persistent-reference.js';
 import { binaryBytesOf, binaryKindOf } from './binary-kinds.js';
 import {
@@ -88,14 +89,8 @@ export class StateEncoder {
   #referenceOids: Oid[] = [];
   #referenceClasses: number[] = [];
   #referenceIndexes: Map<Oid, number> | undefined;
-  /**
-   * The first inline object met and its number, kept outside
-   * `#objectNumbers`: most states are one flat object, which then needs no
-   * Map at all.
-   */
-  #firstObject: object | undefined;
-  #firstObjectNumber = 0;
-  #objectNumbers: Map<object, number> | undefined;
+  /** The number of each inline object met so far. */
+  readonly #objectNumbers = new ObjectNumbers();
   #nextObjectNumber = 0;
 
   constructor(context: EncodeContext, registry: ClassRegistry) {
@@ -122,8 +117,7 @@ export class StateEncoder {
       this.#referenceClasses = [];
     }
     this.#referenceIndexes = undefined;
-    this.#firstObject = undefined;
-    this.#objectNumbers = undefined;
+    this.#objectNumbers.clear();
     this.#nextObjectNumber = 0;
   }
 
@@ -167,20 +161,14 @@ export class StateEncoder {
 
   #inlineOrShared(value: object, depth: number): unknown {
     if (value instanceof PersistentReference) return this.#reference(value);
-    const number =
-      value === this.#firstObject ? this.#firstObjectNumber : this.#objectNumbers?.get(value);
+    const number = this.#objectNumbers.get(value);
     if (number !== undefined) {
       this.structured = true;
       return new BackReferenceWriter(number);
     }
     if (depth >= NESTING_DEPTH_MAX) throw depthFailure();
     const newNumber = this.#newObjectNumber();
-    if (this.#firstObject === undefined) {
-      this.#firstObject = value;
-      this.#firstObjectNumber = newNumber;
-    } else {
-      (this.#objectNumbers ??= new Map<object, number>()).set(value, newNumber);
-    }
+    this.#objectNumbers.add(value, newNumber);
     return this.#inline(value, depth + 1);
   }
 
@@ -230,14 +218,19 @@ export class StateEncoder {
     if (ref.database !== undefined) {
       return new CrossReferenceWriter(ref.oid, classIndex, new TextEncoder().encode(ref.database));
     }
-    const indexes = (this.#referenceIndexes ??= new Map<Oid, number>());
-    let index = indexes.get(ref.oid);
+    let index = this.#referenceIndex(ref.oid);
     if (index === undefined) {
       index = this.#referenceOids.length;
       if (index > RECORD_INDEX_MAX) throw limitFailure('distinct references', RECORD_INDEX_MAX);
-      this.#referenceOids.push(ref.oid);
-      this.#referenceClasses.push(classIndex);
-      indexes.set(ref.oid, index);
+      if (index === 0) {
+        // A literal of one: pushing onto an empty array reserves 17 slots.
+        this.#referenceOids = [ref.oid];
+        this.#referenceClasses = [classIndex];
+      } else {
+        this.#referenceOids.push(ref.oid);
+        this.#referenceClasses.push(classIndex);
+      }
+      this.#referenceIndexes?.set(ref.oid, index);
     } else if (this.#referenceClasses[index] !== classIndex) {
       throw new TypeError(
         `persistentRef returned oid ${ref.oid} with class ${ref.className}, ` +
@@ -247,15 +240,32 @@ export class StateEncoder {
     return referenceWriter(index);
   }
 
+  /** The reference-table index of `oid`, if it is in the table: a scan of a short table, else a Map. */
+  #referenceIndex(oid: Oid): number | undefined {
+    const oids = this.#referenceOids;
+    if (oids.length <= SCANNED_TABLE_ENTRIES_MAX) {
+      const index = oids.indexOf(oid);
+      return index < 0 ? undefined : index;
+    }
+    return (this.#referenceIndexes ??= indexesOf(oids)).get(oid);
+  }
+
   #classIndex(name: string): number {
-    const indexes = (this.#classIndexes ??= new Map<string, number>());
-    let index = indexes.get(name);
+    const classes = this.classes;
+    let index: number | undefined;
+    if (classes.length <= SCANNED_TABLE_ENTRIES_MAX) {
+      index = classes.indexOf(name);
+      if (index < 0) index = undefined;
+    } else {
+      index = (this.#classIndexes ??= indexesOf(classes)).get(name);
+    }
     if (index === undefined) {
-      index = this.classes.length;
+      index = classes.length;
       if (index >= CLASS_TABLE_ENTRIES_MAX)
         throw limitFailure('class names', CLASS_TABLE_ENTRIES_MAX);
-      this.classes.push(name);
-      indexes.set(name, index);
+      if (index === 0) this.classes = [name];
+      else classes.push(name);
+      this.#classIndexes?.set(name, index);
     }
     return index;
   }
@@ -308,9 +318,11 @@ export class StateEncoder {
   }
 
   #array(source: unknown[], depth: number): unknown[] {
-    let copy: unknown[] | undefined;
     const length = source.length;
-    for (let i = 0; i < length; i++) {
+    const plain = plainPrefixLength(source, length);
+    if (plain === length) return source;
+    let copy: unknown[] | undefined;
+    for (let i = plain; i < length; i++) {
       const item = source[i];
       let encoded: unknown;
       try {
@@ -320,7 +332,9 @@ export class StateEncoder {
       }
       if (copy !== undefined) copy[i] = encoded;
       else if (encoded !== item && encoded === encoded) {
-        copy = source.slice(0, i);
+        // A copy of the whole array (not of the first i items, which would
+        // grow as the rest is stored); every later item is overwritten.
+        copy = source.slice();
         copy[i] = encoded;
       }
     }
@@ -400,6 +414,38 @@ export class StateEncoder {
     const classIndex = this.#classIndex(name);
     return [VALUE_TAG, classIndex, encodeState()];
   }
+}
+
+/**
+ * How many items at the start of `source` are strings UTF-8 carries or
+ * numbers other than -0: values {@link StateEncoder.value} returns as they
+ * are, which msgpackr packs as FORMAT.md says (bucket states are arrays of
+ * nothing else, so most arrays are checked by this loop alone).
+ */
+function plainPrefixLength(source: unknown[], length: number): number {
+  let i = 0;
+  for (; i < length; i++) {
+    const item = source[i];
+    if (typeof item === 'string') {
+      if (!isWellFormedString(item)) break;
+    } else if (typeof item !== 'number' || (item === 0 && 1 / item < 0)) break;
+  }
+  return i;
+}
+
+/**
+ * Entries of the class and reference tables found by a scan before a Map
+ * indexes them: most records name a few classes and reference a few objects
+ * (a bucket: one), for which a scan is faster than a Map, and allocates
+ * nothing.
+ */
+const SCANNED_TABLE_ENTRIES_MAX = 16;
+
+/** A Map from each entry of `table` to its index. */
+function indexesOf<T>(table: readonly T[]): Map<T, number> {
+  const indexes = new Map<T, number>();
+  for (let i = 0; i < table.length; i++) indexes.set(table[i]!, i);
+  return indexes;
 }
 
 /** A copy of `source` holding its first `count` properties unchanged, then `encoded` under key `count`. */
