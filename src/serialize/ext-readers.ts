@@ -141,8 +141,9 @@ export function parseReferenceTable(data: Uint8Array): ReferenceTable {
 }
 
 /**
- * Appends the entries of the reference table payload `bytes[start, start +
- * length)` to `oids` and `classIndexes`.
+ * Stores the entries of the reference table payload `bytes[start, start +
+ * length)` in `oids` and `classIndexes`, from index 0 (arrays of the entry
+ * count, or empty ones to append to).
  *
  * @throws MalformedRecord when the payload is not whole entries or an oid
  *   is beyond 2^53.
@@ -171,8 +172,9 @@ export function readReferenceEntries(
     const low =
       ((bytes[at + 4]! << 24) | (bytes[at + 5]! << 16) | (bytes[at + 6]! << 8) | bytes[at + 7]!) >>>
       0;
-    oids.push(high * 0x1_0000_0000 + low);
-    classIndexes.push((bytes[at + 8]! << 8) | bytes[at + 9]!);
+    const entry = (at - start) / REFERENCE_ENTRY_BYTES;
+    oids[entry] = high * 0x1_0000_0000 + low;
+    classIndexes[entry] = (bytes[at + 8]! << 8) | bytes[at + 9]!;
   }
 }
 

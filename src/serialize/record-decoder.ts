@@ -87,7 +87,7 @@ class RecordDecode implements StructureSources, HeaderTarget {
     } catch (error) {
       throw new CallbackFailure(error);
     }
-    (this.#resolved ??= [])[index] = target;
+    (this.#resolved ??= new Array<unknown>(this.referenceOids.length))[index] = target;
     return target;
   }
 

@@ -12,6 +12,7 @@ import { readReferenceEntries } from './ext-readers.js';
 import {
   ExtType,
   KNOWN_FLAGS,
+  REFERENCE_ENTRY_BYTES,
   RECORD_FORMAT_VERSION,
   RECORD_MAGIC,
   RECORD_PREFIX_BYTES,
@@ -108,14 +109,21 @@ export function parseHeaderInto(data: Uint8Array, target: HeaderTarget): number 
 function readClassTable(): readonly string[] {
   const classCount = cursor.arrayLength('the class table');
   if (classCount === 0) return NO_CLASSES;
-  const classes: string[] = [];
-  for (let i = 0; i < classCount; i++) {
-    const name = cursor.string('the class table');
-    if (name === '')
-      throw new MalformedRecord(`class #${i} of the class table is empty`, cursor.offset - 1);
-    classes.push(name);
-  }
+  // The count comes from the record: an array of that length is made only
+  // once the names are read (a damaged count must not allocate).
+  const first = classTableName(0);
+  if (classCount === 1) return [first];
+  const classes = [first];
+  for (let i = 1; i < classCount; i++) classes.push(classTableName(i));
   return classes;
+}
+
+/** Reads entry `index` of the class table. */
+function classTableName(index: number): string {
+  const name = cursor.string('the class table');
+  if (name === '')
+    throw new MalformedRecord(`class #${index} of the class table is empty`, cursor.offset - 1);
+  return name;
 }
 
 /** Reads the reference table into `target`, checking its class indexes against `classCount`. */
@@ -127,8 +135,10 @@ function readReferences(target: HeaderTarget, classCount: number): void {
     target.referenceClasses = NO_INDEXES;
     return;
   }
-  const oids: Oid[] = [];
-  const classIndexes: number[] = [];
+  // Arrays of the final length: pushing onto an empty array reserves 17 slots.
+  const count = Math.floor(length / REFERENCE_ENTRY_BYTES);
+  const oids = new Array<Oid>(count);
+  const classIndexes = new Array<number>(count);
   readReferenceEntries(cursor.bytes, cursor.offset - length, length, oids, classIndexes);
   for (let i = 0; i < classIndexes.length; i++) {
     if (classIndexes[i]! >= classCount) {
