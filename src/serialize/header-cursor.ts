@@ -62,17 +62,10 @@ export class HeaderCursor {
     return text;
   }
 
-  /** Reads an extension of type `type` (fixext or ext 8/16/32) and returns its payload (a view). */
-  extension(type: number, what: string): Uint8Array {
-    const length = this.extensionLength(type, what);
-    const start = this.offset - length;
-    return this.bytes.subarray(start, start + length);
-  }
-
   /**
-   * Reads an extension of type `type` like {@link HeaderCursor.extension}
-   * and returns its payload's length; the payload is the `length` bytes
-   * before the new offset (no view is made).
+   * Reads an extension of type `type` (fixext or ext 8/16/32) and returns
+   * its payload's length: the payload is the `length` bytes before the new
+   * offset (no view is made).
    */
   extensionLength(type: number, what: string): number {
     const token = this.#byte(what);
