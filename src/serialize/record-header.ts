@@ -106,6 +106,7 @@ export function parseHeaderInto(data: Uint8Array, target: HeaderTarget): number 
   }
 }
 
+/** Reads the class table: the shared empty one, or an array of the names. */
 function readClassTable(): readonly string[] {
   const classCount = cursor.arrayLength('the class table');
   if (classCount === 0) return NO_CLASSES;
