@@ -89,6 +89,24 @@ describe('decoding records that are views of one shared buffer', () => {
   });
 });
 
+describe('decoding small records one after another', () => {
+  it('leaves the values decoded from one record unchanged by decoding the next', () => {
+    const first = encodeRecord(
+      'test.Holder',
+      { bytes: new Uint8Array([1, 2, 3]), big: 2n ** 70n, text: 'first' },
+      encodeContext(registry),
+    );
+    const second = encodeRecord(
+      'test.Holder',
+      { bytes: new Uint8Array([9, 9, 9]), big: 2n ** 71n, text: 'other' },
+      encodeContext(registry),
+    );
+    const decoded = decodeRecord(first, decodeContext(registry)).state;
+    decodeRecord(second, decodeContext(registry));
+    expect(decoded).toEqual({ bytes: new Uint8Array([1, 2, 3]), big: 2n ** 70n, text: 'first' });
+  });
+});
+
 describe('the references of a record without references', () => {
   it('are a new array on every read', () => {
     const record = encodeRecord('test.Holder', { n: 1 }, encodeContext(registry));
