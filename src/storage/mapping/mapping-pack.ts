@@ -19,14 +19,14 @@
 
 import { ROOT_OID } from '../../ids.js';
 import type { Oid, Tid } from '../../ids.js';
-import { OidMap } from '../../oid-map.js';
+import { RevisionTable } from './revision-table.js';
 import type { ReferencesFunction } from '../interfaces.js';
 import { indexAtOrBefore } from './revisions.js';
 import type { CommittedTransaction, Revision } from './revisions.js';
 
 /** What {@link packTables} works on and produces. */
 export interface PackTables {
-  readonly revisions: OidMap<Revision[]>;
+  readonly revisions: RevisionTable;
   readonly transactions: readonly CommittedTransaction[];
 }
 
@@ -51,7 +51,7 @@ export function packTables(
 ): PackTables & { transactions: CommittedTransaction[] } {
   const reachable = request.gc ? reachableAt(tables.revisions, request) : undefined;
   const removed = new Set<Revision>();
-  const revisions = new OidMap<Revision[]>();
+  const revisions = new RevisionTable();
   for (const [oid, list] of tables.revisions) {
     const current = indexAtOrBefore(list, request.t);
     let keepFrom = current < 0 ? 0 : current;
@@ -61,7 +61,7 @@ export function packTables(
       if (currentRevision.data === null || unreachable) keepFrom = current + 1;
     }
     for (let i = 0; i < keepFrom; i++) removed.add(list[i]!);
-    if (keepFrom < list.length) revisions.set(oid, keepFrom === 0 ? list : list.slice(keepFrom));
+    if (keepFrom < list.length) revisions.setList(oid, list.slice(keepFrom));
   }
   return { revisions, transactions: packTransactions(tables.transactions, request.t, removed) };
 }

@@ -27,7 +27,6 @@ import {
 } from '../../errors.js';
 import { MAX_OID, ZERO_TID, oidRepr, tidRepr } from '../../ids.js';
 import type { Oid, Tid } from '../../ids.js';
-import { OidMap } from '../../oid-map.js';
 import { TimeStamp, newTid } from '../../timestamp.js';
 import type {
   BlobRestoreStorage,
@@ -52,6 +51,7 @@ import { resolveStoreConflict } from '../store-conflict.js';
 import { TpcState } from '../tpc-state.js';
 import { sliceUndoLog, undoSpecificationFilter } from '../undo-log-slice.js';
 import { packTables } from './mapping-pack.js';
+import { RevisionTable } from './revision-table.js';
 import { planUndo } from './mapping-undo.js';
 import { dataBytes, indexAtOrAfter, indexAtOrBefore, indexOfTid } from './revisions.js';
 import type { CommittedTransaction, Revision } from './revisions.js';
@@ -134,7 +134,7 @@ export class MappingStorage
   private db: StorageDB | undefined;
   private closed = false;
   /** Each object's revisions, oldest first. */
-  private revisions = new OidMap<Revision[]>();
+  private revisions = new RevisionTable();
   /** Committed transactions, oldest first. */
   private transactions: CommittedTransaction[] = [];
   private lastTid: Tid = ZERO_TID;
@@ -202,8 +202,7 @@ export class MappingStorage
   /** The revision current at `at` (deletions included), or null. */
   loadAt(oid: Oid, at: Tid): DataRecord | null {
     this.ensureOpen();
-    const list = this.revisions.get(oid);
-    return list === undefined ? null : (list[indexAtOrBefore(list, at)] ?? null);
+    return this.revisions.currentAt(oid, at) ?? null;
   }
 
   /** The revision before `before` with its successor's serial; POSKeyError when unknown or deleted. */
@@ -269,7 +268,7 @@ export class MappingStorage
     const oids = [...this.revisions.keys()].sort((a, b) => a - b);
     const out: { oid: Oid; serial: Tid; data: Uint8Array }[] = [];
     for (const oid of oids) {
-      const current = this.revisions.get(oid)!.at(-1)!;
+      const current = this.revisions.current(oid)!;
       if (current.data !== null) out.push({ oid, serial: current.tid, data: current.data });
     }
     return out.values();
@@ -509,7 +508,7 @@ export class MappingStorage
     this.closed = true;
     this.tpc.lock.close(new StorageClosedError(this.name, 'begin a transaction'));
     this.pending = undefined;
-    this.revisions = new OidMap();
+    this.revisions = new RevisionTable();
     this.transactions = [];
     this.blobs.close();
   }
@@ -542,7 +541,7 @@ export class MappingStorage
   }
 
   private currentRevision(oid: Oid): Revision | undefined {
-    return this.revisions.get(oid)?.at(-1);
+    return this.revisions.current(oid);
   }
 
   private bumpOid(oid: Oid): void {
@@ -594,14 +593,9 @@ export class MappingStorage
     for (const revision of pending.records.values()) {
       records[at] = revision;
       oids[at++] = revision.oid;
-      const list = this.revisions.get(revision.oid);
-      // A new object's list is allocated at its exact size (`[]` then
-      // `push` would reserve 17 slots).
-      if (list === undefined) this.revisions.set(revision.oid, [revision]);
-      else {
-        if ((list[list.length - 1]?.data ?? null) !== null) live--;
-        list.push(revision);
-      }
+      const previous = this.revisions.current(revision.oid);
+      if (previous !== undefined && previous.data !== null) live--;
+      this.revisions.append(revision);
       if (revision.data !== null) {
         live++;
         bytes += revision.data.length;
@@ -637,7 +631,7 @@ export class MappingStorage
     let live = 0;
     let size = 0;
     for (const list of this.revisions.values()) {
-      if (list.at(-1)!.data !== null) live++;
+      if (list[list.length - 1]!.data !== null) live++;
       size += dataBytes(list);
     }
     this.liveObjects = live;
