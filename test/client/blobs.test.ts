@@ -8,12 +8,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ClientStorage } from '../../src/client/client-storage.js';
 import { Blob } from '../../src/blob/index.js';
-import { isBlobStorage, type Storage } from '../../src/storage/interfaces.js';
+import { isBlobStorage } from '../../src/storage/interfaces.js';
 import { describeStorageConformance } from '../storage/conformance.js';
 import { closeClients, inTransaction, openClient } from './support/clients.js';
 import { CLIENT_SKIPS } from './support/conformance-skips.js';
+import { NamedClientStorages } from './support/named-storages.js';
 import { useTempDirs } from './support/temp-dir.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -68,32 +68,20 @@ describe('blobs through the server', () => {
   });
 });
 
-let used = 1;
-const names = new WeakMap<Storage, string>();
-function open(name: string, readOnly = false): ClientStorage {
-  const storage = new ClientStorage({
-    address: server.address,
-    storage: name,
-    readOnly,
-    waitTimeout: 5,
-  });
-  names.set(storage, name);
-  return storage;
-}
+const clients = new NamedClientStorages({
+  address: server.address,
+  prefix: 'b',
+  first: 1,
+  waitTimeout: 5,
+});
 
-describeStorageConformance(
-  'ClientStorage over FileStorage with blobs',
-  {
-    make: () => open(`b${used++}`),
-    reopen: (storage) => open(names.get(storage)!),
-    openReadOnly: (storage) => open(names.get(storage)!, true),
-  },
-  { skip: CLIENT_SKIPS },
-);
+describeStorageConformance('ClientStorage over FileStorage with blobs', clients.factory(), {
+  skip: CLIENT_SKIPS,
+});
 
 describe('capabilities', () => {
   it('is a BlobStorage when the server storage has a blob directory', () => {
-    const storage = open(`b${used++}`);
+    const storage = clients.fresh();
     expect(isBlobStorage(storage)).toBe(true);
     return storage.close();
   });

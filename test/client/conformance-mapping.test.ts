@@ -5,10 +5,9 @@
  */
 
 import { afterAll } from 'vitest';
-import { ClientStorage } from '../../src/client/client-storage.js';
-import type { Storage } from '../../src/storage/interfaces.js';
 import { describeStorageConformance } from '../storage/conformance.js';
 import { CLIENT_SKIPS } from './support/conformance-skips.js';
+import { NamedClientStorages } from './support/named-storages.js';
 import { startTestServer } from './support/test-server.js';
 
 const STORAGES = 400;
@@ -17,29 +16,13 @@ const server = await startTestServer(
 );
 afterAll(() => server.stop());
 
-let used = 0;
-const storageNames = new WeakMap<Storage, string>();
+const clients = new NamedClientStorages({
+  address: server.address,
+  prefix: 'm',
+  count: STORAGES,
+  waitTimeout: 5,
+});
 
-function open(name: string, readOnly = false): ClientStorage {
-  const storage = new ClientStorage({
-    address: server.address,
-    storage: name,
-    readOnly,
-    waitTimeout: 5,
-  });
-  storageNames.set(storage, name);
-  return storage;
-}
-
-describeStorageConformance(
-  'ClientStorage over MappingStorage',
-  {
-    make: () => {
-      if (used >= STORAGES) throw new Error('the test server has no fresh storage left');
-      return open(`m${used++}`);
-    },
-    reopen: (storage) => open(storageNames.get(storage)!),
-    openReadOnly: (storage) => open(storageNames.get(storage)!, true),
-  },
-  { skip: CLIENT_SKIPS },
-);
+describeStorageConformance('ClientStorage over MappingStorage', clients.factory(), {
+  skip: CLIENT_SKIPS,
+});

@@ -9,8 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll } from 'vitest';
-import { ClientStorage } from '../../src/client/client-storage.js';
-import type { Storage } from '../../src/storage/interfaces.js';
+import { NamedClientStorages } from '../client/support/named-storages.js';
 import { describeStorageConformance } from '../storage/conformance.js';
 import { startServerProcess } from './support/server-process.js';
 
@@ -38,30 +37,16 @@ afterAll(async () => {
 const PACK_REASON =
   "the server reads references from record headers; the suite's JSON test records have none";
 
-let used = 0;
-const storageNames = new WeakMap<Storage, string>();
-
-function open(name: string, readOnly = false): ClientStorage {
-  const storage = new ClientStorage({
-    address: server.address,
-    storage: name,
-    readOnly,
-    waitTimeout: 10,
-  });
-  storageNames.set(storage, name);
-  return storage;
-}
+const clients = new NamedClientStorages({
+  address: server.address,
+  prefix: 'f',
+  count: STORAGES,
+  waitTimeout: 10,
+});
 
 describeStorageConformance(
   'ClientStorage over a server process serving FileStorage',
-  {
-    make: () => {
-      if (used >= STORAGES) throw new Error('the server process has no fresh storage left');
-      return open(`f${used++}`);
-    },
-    reopen: (storage) => open(storageNames.get(storage)!),
-    openReadOnly: (storage) => open(storageNames.get(storage)!, true),
-  },
+  clients.factory(),
   {
     skip: {
       pack: PACK_REASON,
