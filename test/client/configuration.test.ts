@@ -10,7 +10,7 @@ import { ClientStorage } from '../../src/client/client-storage.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { databaseFromString, resolveURI, storageFromString } from '../../src/config/index.js';
 import { DB } from '../../src/connection/db.js';
-import { TransactionManager } from '../../src/transaction/index.js';
+import { roundTrip } from './support/clients.js';
 import { useTempDirs } from './support/temp-dir.js';
 import { startTestServer } from './support/test-server.js';
 
@@ -27,18 +27,6 @@ afterAll(async () => {
   await server.stop();
   await unixServer.stop();
 });
-
-async function roundTrip(db: DB, value: string): Promise<unknown> {
-  const tm = new TransactionManager({ explicit: true });
-  const conn = db.open({ transactionManager: tm });
-  tm.begin();
-  (conn.root as Record<string, unknown>).value = value;
-  await tm.commit();
-  tm.begin();
-  const read = (conn.root as Record<string, unknown>).value;
-  tm.abort();
-  return read;
-}
 
 describe('<zeoclient> configuration', () => {
   it('opens a database over the named storage of the server, with a persistent cache file from client and var', async () => {

@@ -11,9 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ClientStorage } from '../../src/client/client-storage.js';
 import { databaseFromString } from '../../src/config/index.js';
 import { DB } from '../../src/connection/db.js';
-import { TransactionManager } from '../../src/transaction/index.js';
 import { ClientDisconnectedError } from '../../src/errors.js';
-import { closeClients, inTransaction, openClient } from './support/clients.js';
+import { closeClients, inTransaction, openClient, roundTrip } from './support/clients.js';
 import { useTempDirs } from './support/temp-dir.js';
 import { startTestServer } from './support/test-server.js';
 
@@ -91,16 +90,3 @@ describe('TLS', () => {
     await db.close();
   });
 });
-
-/** Writes `value` at the root of `db` and reads it back in a new transaction. */
-async function roundTrip(db: DB, value: string): Promise<unknown> {
-  const tm = new TransactionManager({ explicit: true });
-  const conn = db.open({ transactionManager: tm });
-  tm.begin();
-  (conn.root as Record<string, unknown>).value = value;
-  await tm.commit();
-  tm.begin();
-  const read = (conn.root as Record<string, unknown>).value;
-  tm.abort();
-  return read;
-}

@@ -74,3 +74,16 @@ export async function caughtUp(reader: Client, writer: Client): Promise<void> {
     throw new Error('the reader never received the writer’s last transaction');
   }
 }
+
+/** Writes `value` at the root of `db` and reads it back in a new transaction. */
+export async function roundTrip(db: DB, value: string): Promise<unknown> {
+  const tm = new TransactionManager({ explicit: true });
+  const conn = db.open({ transactionManager: tm });
+  tm.begin();
+  (conn.root as Record<string, unknown>).value = value;
+  await tm.commit();
+  tm.begin();
+  const read = (conn.root as Record<string, unknown>).value;
+  tm.abort();
+  return read;
+}
