@@ -5,6 +5,7 @@
  */
 
 import { defaultRegistry } from './class-registry.js';
+import { encodePlainRecord } from './direct-encoder.js';
 import { RecordWriter } from './ext-writers.js';
 import { FLAG_STRUCTURED } from './format.js';
 import type { EncodeContext } from './interfaces.js';
@@ -47,6 +48,19 @@ export function encodeRecord(className: string, state: unknown, ctx: EncodeConte
       `encodeRecord: the class name must be a non-empty string, got ${String(className)}`,
     );
   }
+  // Most states are plain (direct-encoder.ts): written in one walk.
+  const plain = encodePlainRecord(className, state, ctx);
+  if (plain instanceof Uint8Array) return plain;
+  return encodeGeneral(className, state, plain);
+}
+
+/**
+ * The general path: the state walk builds a tree of values and markers,
+ * which msgpackr packs.
+ *
+ * @internal Exported for the tests that hold both paths to the same bytes.
+ */
+export function encodeGeneral(className: string, state: unknown, ctx: EncodeContext): Uint8Array {
   const registry = ctx.registry ?? defaultRegistry;
   // One encoder serves record after record; a nested call (from a callback
   // of the state walk) finds none spare and makes its own.
