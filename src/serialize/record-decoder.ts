@@ -16,6 +16,7 @@ import type { DecodeContext, PersistentRef } from './interfaces.js';
 import { PersistentReference } from './persistent-reference.js';
 import type { HeaderTarget } from './record-header.js';
 import { parseHeaderInto, readPrefix } from './record-header.js';
+import { readPlainState } from './plain-state-reader.js';
 import { unpackState } from './state-unpack.js';
 import { StructurePass } from './structure-pass.js';
 import type { StructureSources, ValueClassLookup } from './structure-pass.js';
@@ -140,7 +141,9 @@ function decodeWith(run: RecordDecode, data: Uint8Array): unknown {
     const outer = enterDecodeRun(run);
     let state: unknown;
     try {
-      state = unpackState(data, stateOffset);
+      state = run.structured
+        ? unpackState(data, stateOffset)
+        : readPlainState(data, stateOffset, run);
     } finally {
       leaveDecodeRun(outer);
     }
