@@ -10,6 +10,7 @@ import { mergeLeafStates } from './conflict-resolution.js';
 import { leafClear, leafDelete, leafGetState, leafSet, parseLeafState } from './leaf-ops.js';
 import type { Change, LeafNode } from './nodes.js';
 import { isLeaf } from './nodes.js';
+import { initCodes } from './prefix-codes.js';
 import { leafFirstPosition, leafLastPosition } from './range.js';
 import { SetBase } from './set-base.js';
 import type { KeysSource } from './set-base.js';
@@ -39,6 +40,7 @@ export abstract class BucketSet<K> extends SetBase<K> implements LeafNode {
     this._values = null;
     this._len = 0;
     this._next = null;
+    initCodes(this);
     if (keys !== null && keys !== undefined) this.update(keys);
   }
 
@@ -99,6 +101,7 @@ export abstract class BucketSet<K> extends SetBase<K> implements LeafNode {
       );
     }
     this._next = next;
+    initCodes(this);
   }
 
   /** Merges concurrent changes to different keys; see `conflict-resolution.ts` for what is refused. */

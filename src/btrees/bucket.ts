@@ -11,6 +11,7 @@ import type { EntriesSource } from './mapping-base.js';
 import { MappingBase } from './mapping-base.js';
 import type { Change, LeafNode } from './nodes.js';
 import { isLeaf } from './nodes.js';
+import { initCodes } from './prefix-codes.js';
 import { leafFirstPosition, leafLastPosition } from './range.js';
 import type { Store } from './store.js';
 import type { Position } from './tree-ops.js';
@@ -39,6 +40,7 @@ export abstract class Bucket<K, V> extends MappingBase<K, V> implements LeafNode
     this._values = this._valueType!.newStore(0);
     this._len = 0;
     this._next = null;
+    initCodes(this);
     if (entries !== null && entries !== undefined) this.update(entries);
   }
 
@@ -91,6 +93,7 @@ export abstract class Bucket<K, V> extends MappingBase<K, V> implements LeafNode
       );
     }
     this._next = next;
+    initCodes(this);
   }
 
   /** Merges concurrent changes to different keys; see `conflict-resolution.ts` for what is refused. */

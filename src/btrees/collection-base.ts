@@ -46,6 +46,12 @@ export abstract class CollectionBase<K> extends Persistent {
   declare readonly _family: FamilyLink;
   /** @internal True for Buckets and Sets, false for BTrees and TreeSets (on the prototype). */
   declare readonly _isLeaf: boolean;
+  /** @internal Prefix codes of the keys (see prefix-codes.ts); never stored. */
+  declare _codes: number[] | null;
+  /** @internal The keys array `_codes` describes. */
+  declare _codedKeys: unknown[] | Int32Array | Float64Array | null;
+  /** @internal The prefix of every key when `_codes` is valid. */
+  declare _prefix: string;
 
   /** @internal The activated leaf whose range holds `key`, or null when empty. */
   abstract _leafFor(key: unknown): LeafNode | null;

@@ -25,12 +25,19 @@
 import { CorruptedDataError } from '../errors.js';
 import type { Change, LeafNode } from './nodes.js';
 import { INSERTED, UNCHANGED, VALUE_CHANGED } from './nodes.js';
+import {
+  codeInserted,
+  codeRemoved,
+  dropCodes,
+  searchNode,
+  searchNodeIfCoded,
+} from './prefix-codes.js';
 import type { Store } from './store.js';
 import { storeCopy, storeInsert, storeRemove, storeSlice, storeTruncate } from './store.js';
 
 /** Index of `key` in the leaf, or `~insertionPoint` when absent. */
 export function leafSearch(leaf: LeafNode, key: unknown): number {
-  return leaf._keyType.search(leaf._keys, leaf._len, key);
+  return searchNode(leaf, leaf._len, key);
 }
 
 /**
@@ -38,7 +45,7 @@ export function leafSearch(leaf: LeafNode, key: unknown): number {
  * key is left alone. Numeric values equal to the current one change nothing.
  */
 export function leafSet(leaf: LeafNode, key: unknown, value: unknown, unique: boolean): Change {
-  const i = leaf._keyType.search(leaf._keys, leaf._len, key);
+  const i = searchNodeIfCoded(leaf, leaf._len, key);
   if (i >= 0) {
     const values = leaf._values;
     if (unique || values === null) return UNCHANGED;
@@ -50,6 +57,7 @@ export function leafSet(leaf: LeafNode, key: unknown, value: unknown, unique: bo
   leaf._p_willChange();
   const at = ~i;
   const len = leaf._len;
+  codeInserted(leaf, at, len, key);
   leaf._keys = storeInsert(leaf._keys, len, at, key);
   if (leaf._values !== null) leaf._values = storeInsert(leaf._values, len, at, value);
   leaf._len = len + 1;
@@ -60,6 +68,7 @@ export function leafSet(leaf: LeafNode, key: unknown, value: unknown, unique: bo
 export function leafRemoveAt(leaf: LeafNode, index: number): void {
   leaf._p_willChange();
   const len = leaf._len;
+  codeRemoved(leaf, index, len);
   storeRemove(leaf._keys, len, index);
   if (leaf._values !== null) storeRemove(leaf._values, len, index);
   leaf._len = len - 1;
@@ -94,6 +103,7 @@ export function leafSplit(leaf: LeafNode): LeafNode {
   right._len = len - index;
   right._next = leaf._next;
   leaf._p_willChange();
+  dropCodes(leaf);
   storeTruncate(leaf._keys, len, index);
   if (leaf._values !== null) storeTruncate(leaf._values, len, index);
   leaf._len = index;

@@ -35,6 +35,12 @@ interface NodeBase extends PersistentObject {
   _len: number;
   /** The key type (on the prototype). */
   readonly _keyType: DataType;
+  /** Prefix codes of string keys (see prefix-codes.ts); valid while `_codedKeys` is `_keys`. */
+  _codes: number[] | null;
+  /** The keys array `_codes` describes, or null (absent on nodes never searched by code). */
+  _codedKeys: Store | null;
+  /** The prefix every key starts with, when `_codes` is valid. */
+  _prefix: string;
   /** Loads a ghost and marks it recently used. */
   _p_activate(): void;
   /** Marks the node changed (joins the transaction). */

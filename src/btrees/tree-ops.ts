@@ -23,6 +23,7 @@
 import { leafDelete, leafIndexFrom, leafIndexUpTo, leafSet, leafSplit } from './leaf-ops.js';
 import type { Change, LeafNode, Node, TreeNode } from './nodes.js';
 import { INSERTED, UNCHANGED } from './nodes.js';
+import { codeInserted, codeRemoved, dropCodes, searchNode } from './prefix-codes.js';
 import { storeInsert, storeRemove, storeSlice, storeTruncate } from './store.js';
 
 /** A place in the leaf chain. */
@@ -33,7 +34,7 @@ export interface Position {
 
 /** Index of the child of `node` whose key range holds `key`. */
 export function childIndex(node: TreeNode, key: unknown): number {
-  const i = node._keyType.search(node._keys, node._len - 1, key);
+  const i = searchNode(node, node._len - 1, key);
   return i >= 0 ? i + 1 : ~i;
 }
 
@@ -122,6 +123,7 @@ export function isInlineLeaf(node: TreeNode, child: Node): boolean {
 function insertChild(node: TreeNode, i: number, right: Node, separator: unknown): void {
   node._p_willChange();
   node._children.splice(i + 1, 0, right);
+  codeInserted(node, i, node._len - 1, separator);
   node._keys = storeInsert(node._keys, node._len - 1, i, separator);
   node._len++;
 }
@@ -142,6 +144,7 @@ function splitNode(node: TreeNode): { right: TreeNode; separator: unknown } {
   const separator = node._keys[index - 1];
   node._p_willChange();
   node._children.length = index;
+  dropCodes(node);
   storeTruncate(node._keys, len - 1, index - 1);
   node._len = index;
   return { right, separator };
@@ -209,7 +212,11 @@ function unlinkLeaf(root: TreeNode, leaf: LeafNode, leftNeighbor: Node | null): 
 function removeChild(node: TreeNode, i: number): void {
   node._p_willChange();
   node._children.splice(i, 1);
-  if (node._len > 1) storeRemove(node._keys, node._len - 1, i > 0 ? i - 1 : 0);
+  if (node._len > 1) {
+    const at = i > 0 ? i - 1 : 0;
+    codeRemoved(node, at, node._len - 1);
+    storeRemove(node._keys, node._len - 1, at);
+  }
   node._len--;
 }
 

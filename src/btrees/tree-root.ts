@@ -23,6 +23,7 @@ import { Length } from './length.js';
 import type { Change, LeafNode, Node, SizeCounter, TreeNode } from './nodes.js';
 import { INSERTED, isLeaf, isTreeNode } from './nodes.js';
 import { leafGetState } from './leaf-ops.js';
+import { initCodes } from './prefix-codes.js';
 import { storeCopy } from './store.js';
 import { isInlineLeaf, treeClear, treeCountKeys, treeDelete, treeSet } from './tree-ops.js';
 
@@ -44,6 +45,7 @@ export function initTree(node: TreeNode): void {
   node._firstBucket = null;
   node._inner = false;
   node._sizeCounter = null;
+  initCodes(node);
 }
 
 /** Starts counting the keys of `root` in a new `Length` (O(n) once); no-op if it already counts. */

@@ -1,0 +1,195 @@
+/**
+ * Prefix codes: a numeric digest of the string keys of one node, so a
+ * search compares numbers in one contiguous array instead of strings
+ * scattered over the heap.
+ *
+ * For a node whose keys are all strings, the codes are:
+ * - `_prefix`: a prefix every key of the node starts with (when built, the
+ *   common prefix of the first and the last key, hence of all of them);
+ * - `_codes[i]`: the three UTF-16 units of key `i` that follow the prefix,
+ *   each stored plus one in 17 bits (0 where the key has ended), packed in
+ *   51 bits of a `Float64Array` slot (exact: below 2^53).
+ *
+ * Keys that start with the same prefix compare as their codes do, ties
+ * broken by the rest of the strings; so a search is a binary search over
+ * the codes, then string comparisons only among keys of the sought code
+ * (usually one: the final equality test). A sought key that does not start
+ * with the prefix sorts before or after every key of the node.
+ *
+ * The codes are derived data: never stored, never seen by `check()`,
+ * conflict resolution or the stored state. They are valid while
+ * `_codedKeys` is the node's `_keys` array, so every new keys array (a
+ * loaded state, a split's right half, a cleared node) is coded afresh on
+ * its first search; a ghost loses them with its other fields. The places
+ * that change a keys array in place keep them: an insert adds the new
+ * key's code when it starts with the prefix (always so strictly inside the
+ * node's range; the prefix may then be shorter than the keys' common one,
+ * which costs ties, never correctness) and drops the codes otherwise; a
+ * removal removes the code; a truncation drops the codes.
+ *
+ * `_codedKeys === _keys` with `_codes === null` records a node whose keys
+ * are not all strings: it is searched by the key type's own search.
+ *
+ * Measured: see docs/btrees.md, "Performance notes".
+ *
+ * @internal
+ * @module
+ */
+
+import type { Node } from './nodes.js';
+
+/** Shift of one 17-bit unit. */
+const UNIT = 131072;
+
+/**
+ * The code of the three UTF-16 units of `key` from `at` on: each unit plus
+ * one, 0 past the end of the key.
+ */
+export function prefixCode(key: string, at: number): number {
+  const n = key.length;
+  const a = at < n ? key.charCodeAt(at) + 1 : 0;
+  const b = at + 1 < n ? key.charCodeAt(at + 1) + 1 : 0;
+  const c = at + 2 < n ? key.charCodeAt(at + 2) + 1 : 0;
+  return (a * UNIT + b) * UNIT + c;
+}
+
+/**
+ * Index of `key` among the first `size` keys of `node`, or
+ * `~insertionPoint` when absent: through the codes for a string key in an
+ * `O` node, by the key type's search otherwise.
+ */
+export function searchNode(node: Node, size: number, key: unknown): number {
+  const keyType = node._keyType;
+  if (typeof key === 'string' && keyType.letter === 'O') return searchCoded(node, size, key);
+  return keyType.search(node._keys, size, key);
+}
+
+/**
+ * {@link searchNode} that uses codes only if the node has them already:
+ * for inserts into leaves, where coding a leaf that will soon split again
+ * costs more than it saves (measured: see docs/btrees.md).
+ */
+export function searchNodeIfCoded(node: Node, size: number, key: unknown): number {
+  if (node._codedKeys === node._keys && typeof key === 'string') {
+    return searchCoded(node, size, key);
+  }
+  return node._keyType.search(node._keys, size, key);
+}
+
+/** {@link searchNode} for a string key in an `O` node; codes the node first if needed. */
+function searchCoded(node: Node, size: number, key: string): number {
+  const keys = node._keys as unknown[];
+  if (node._codedKeys !== keys) buildCodes(node, keys, size);
+  const codes = node._codes;
+  if (codes === null) return node._keyType.search(keys, size, key);
+  const prefix = node._prefix;
+  if (prefix.length !== 0 && !key.startsWith(prefix)) return key < prefix ? -1 : ~size;
+  const code = prefixCode(key, prefix.length);
+  let lo = 0;
+  let hi = size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (codes[mid]! < code) lo = mid + 1;
+    else hi = mid;
+  }
+  while (lo < size && codes[lo] === code) {
+    const m = keys[lo] as string;
+    if (m === key) return lo;
+    if (m > key) break;
+    lo++;
+  }
+  return ~lo;
+}
+
+/** Codes the first `size` keys of `node` (or records that they are not all strings). */
+function buildCodes(node: Node, keys: unknown[], size: number): void {
+  node._codedKeys = keys;
+  for (let i = 0; i < size; i++) {
+    if (typeof keys[i] !== 'string') {
+      node._codes = null;
+      return;
+    }
+  }
+  const first = size > 0 ? (keys[0] as string) : '';
+  const last = size > 0 ? (keys[size - 1] as string) : '';
+  const end = Math.min(first.length, last.length);
+  let shared = 0;
+  while (shared < end && first.charCodeAt(shared) === last.charCodeAt(shared)) shared++;
+  const codes: number[] = [];
+  for (let i = 0; i < size; i++) codes.push(prefixCode(keys[i] as string, shared));
+  node._prefix = first.slice(0, shared);
+  node._codes = codes;
+}
+
+/**
+ * Keeps the codes of `node` for `key` about to be inserted at `index` of
+ * its `size` keys (call before the keys change).
+ */
+export function codeInserted(node: Node, index: number, size: number, key: unknown): void {
+  if (node._codedKeys !== node._keys) return;
+  const codes = node._codes;
+  if (codes === null) return; // not all strings before, still not after
+  const prefix = node._prefix;
+  if (typeof key === 'string' && key.startsWith(prefix)) {
+    insertCode(codes, size, index, prefixCode(key, prefix.length));
+  } else {
+    node._codedKeys = null;
+  }
+}
+
+/**
+ * Keeps the codes of `node` for the key at `index` of its `size` keys
+ * about to be removed (call before the keys change).
+ */
+export function codeRemoved(node: Node, index: number, size: number): void {
+  if (node._codedKeys !== node._keys) return;
+  const codes = node._codes;
+  // A node of mixed keys may hold only strings after the removal: recode it.
+  if (codes === null) {
+    node._codedKeys = null;
+    return;
+  }
+  for (let i = index + 1; i < size; i++) codes[i - 1] = codes[i]!;
+  codes.length = size - 1;
+}
+
+/** Inserts `code` at `index` of the `size` codes (a loop: `splice` costs more on a few items). */
+function insertCode(codes: number[], size: number, index: number, code: number): void {
+  for (let i = size; i > index; i--) codes[i] = codes[i - 1]!;
+  codes[index] = code;
+}
+/**
+ * Gives a new or loading node its (empty) code fields, after its other
+ * fields: every node of a class then has one shape, whether made by a
+ * constructor or loaded as a ghost, searched yet or not.
+ */
+export function initCodes(node: Node): void {
+  node._codes = null;
+  node._codedKeys = null;
+  node._prefix = '';
+}
+
+/** Drops the codes of `node` (its keys array is about to change otherwise). */
+export function dropCodes(node: Node): void {
+  node._codedKeys = null;
+}
+
+/**
+ * Whether the codes of `node` agree with its keys (true when it has none):
+ * every key starts with the prefix and has its code, and codes exist only
+ * for all-string keys. For tests.
+ */
+export function codesAgree(node: Node, size: number): boolean {
+  const keys = node._keys;
+  if (node._codedKeys !== keys || !Array.isArray(keys)) return true;
+  const codes = node._codes;
+  const allStrings = keys.slice(0, size).every((k) => typeof k === 'string');
+  if (codes === null) return !allStrings;
+  if (!allStrings || codes.length < size) return false;
+  const prefix = node._prefix;
+  for (let i = 0; i < size; i++) {
+    const key = keys[i] as string;
+    if (!key.startsWith(prefix) || codes[i] !== prefixCode(key, prefix.length)) return false;
+  }
+  return true;
+}
