@@ -37,11 +37,41 @@ describe('MappingStorage specifics', () => {
     expect(s.loadAt(ROOT_OID, MAX_TID)).toBeNull();
   });
 
-  it('keeps stored bytes without copying them', async () => {
+  it('keeps a copy of committed bytes: the caller may reuse its buffer', async () => {
     const s = new MappingStorage();
-    const data = record('shared');
+    const data = record('original');
+    const expected = Buffer.from(data).toString('hex');
     await commit(s, [{ oid: ROOT_OID, data, serial: ZERO_TID }]);
-    expect(s.loadAt(ROOT_OID, MAX_TID)?.data).toBe(data);
+    data.fill(0);
+    expect(Buffer.from(s.loadAt(ROOT_OID, MAX_TID)!.data!).toString('hex')).toBe(expected);
+  });
+
+  it('keeps small records side by side in shared chunks, and large ones apart', async () => {
+    const s = new MappingStorage();
+    const small = Array.from({ length: 20 }, (_, i) => record(`small ${i}`));
+    const large = record('x'.repeat(10_000));
+    const { oids } = await createObjects(s, [...small, large]);
+    const loaded = oids.map((oid) => s.loadAt(oid, MAX_TID)!.data!);
+    expect(new Set(loaded.slice(0, 20).map((data) => data.buffer)).size).toBe(1);
+    expect(loaded[20]!.buffer.byteLength).toBe(large.length);
+    loaded.forEach((data, i) => expect(data).toEqual(i < 20 ? small[i] : large));
+  });
+
+  it('pack keeps the surviving bytes in fresh chunks, leaving the removed ones behind', async () => {
+    const s = new MappingStorage();
+    const {
+      oids: [oid],
+      tid,
+    } = await createObjects(s, [record('v1')]);
+    let serial = tid;
+    const before = s.loadAt(oid!, MAX_TID)!.data!.buffer;
+    serial = await commit(s, [{ oid: oid!, data: record('v2'), serial }]);
+    await s.pack(MAX_TID, () => [], { gc: false });
+    const after = s.loadAt(oid!, MAX_TID)!;
+    expect(after.serial).toBe(serial);
+    expect(after.data).toEqual(record('v2'));
+    expect(after.data!.buffer).not.toBe(before);
+    expect(s.history(oid!, 10)).toHaveLength(1);
   });
 
   it('counts objects and data bytes exactly', async () => {

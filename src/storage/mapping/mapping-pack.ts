@@ -22,6 +22,8 @@ import type { Oid, Tid } from '../../ids.js';
 import { RevisionTable } from './revision-table.js';
 import type { ReferencesFunction } from '../interfaces.js';
 import { indexAtOrBefore } from './revisions.js';
+import type { RecordArena } from './record-arena.js';
+import { StoredRevision, isDeletion } from './revisions.js';
 import type { CommittedTransaction, Revision } from './revisions.js';
 
 /** What {@link packTables} works on and produces. */
@@ -42,15 +44,24 @@ export interface PackRequest {
 }
 
 /**
- * Returns new tables without the revisions pack removes. The input tables
- * are not modified, so iterators handed out earlier stay valid snapshots.
+ * Returns new tables without the revisions pack removes, the bytes of the
+ * kept ones copied into `arena` (a fresh one: the chunks of the old tables,
+ * holes and all, are then dropped with them). The input tables are not
+ * modified, so iterators handed out earlier stay valid snapshots.
  */
 export function packTables(
   tables: PackTables,
   request: PackRequest,
+  arena: RecordArena,
 ): PackTables & { transactions: CommittedTransaction[] } {
   const reachable = request.gc ? reachableAt(tables.revisions, request) : undefined;
   const removed = new Set<Revision>();
+  const moved = new Map<Revision, Revision>();
+  const move = (revision: Revision): Revision => {
+    const copy = new StoredRevision(revision, arena);
+    moved.set(revision, copy);
+    return copy;
+  };
   const revisions = new RevisionTable();
   for (const [oid, list] of tables.revisions) {
     const current = indexAtOrBefore(list, request.t);
@@ -58,12 +69,15 @@ export function packTables(
     const currentRevision = list[current];
     if (currentRevision !== undefined) {
       const unreachable = reachable !== undefined && !reachable.has(oid);
-      if (currentRevision.data === null || unreachable) keepFrom = current + 1;
+      if (isDeletion(currentRevision) || unreachable) keepFrom = current + 1;
     }
     for (let i = 0; i < keepFrom; i++) removed.add(list[i]!);
-    if (keepFrom < list.length) revisions.setList(oid, list.slice(keepFrom));
+    if (keepFrom < list.length) revisions.setList(oid, list.slice(keepFrom).map(move));
   }
-  return { revisions, transactions: packTransactions(tables.transactions, request.t, removed) };
+  return {
+    revisions,
+    transactions: packTransactions(tables.transactions, request.t, removed, moved),
+  };
 }
 
 /** The oids reachable at `t` from the roots described in the module comment. */
@@ -92,20 +106,23 @@ function reachableAt(
   return reachable;
 }
 
+/** The transactions left by pack, listing the moved copies of their kept revisions. */
 function packTransactions(
   transactions: readonly CommittedTransaction[],
   t: Tid,
   removed: ReadonlySet<Revision>,
+  moved: ReadonlyMap<Revision, Revision>,
 ): CommittedTransaction[] {
   const out: CommittedTransaction[] = [];
   for (const transaction of transactions) {
+    const records = transaction.records
+      .filter((record) => !removed.has(record))
+      .map((record) => moved.get(record) ?? record);
     if (transaction.tid > t) {
-      out.push(transaction);
-      continue;
+      out.push({ ...transaction, records });
+    } else if (records.length > 0) {
+      out.push({ ...transaction, status: 'p', records });
     }
-    const records = transaction.records.filter((record) => !removed.has(record));
-    if (records.length === 0) continue;
-    out.push({ ...transaction, status: 'p', records });
   }
   return out;
 }

@@ -53,7 +53,15 @@ import { sliceUndoLog, undoSpecificationFilter } from '../undo-log-slice.js';
 import { packTables } from './mapping-pack.js';
 import { RevisionTable } from './revision-table.js';
 import { planUndo } from './mapping-undo.js';
-import { dataBytes, indexAtOrAfter, indexAtOrBefore, indexOfTid } from './revisions.js';
+import { RecordArena } from './record-arena.js';
+import {
+  StoredRevision,
+  dataBytes,
+  indexAtOrAfter,
+  indexAtOrBefore,
+  indexOfTid,
+  isDeletion,
+} from './revisions.js';
 import type { CommittedTransaction, Revision } from './revisions.js';
 
 /** Options of {@link MappingStorage}. */
@@ -135,6 +143,8 @@ export class MappingStorage
   private closed = false;
   /** Each object's revisions, oldest first. */
   private revisions = new RevisionTable();
+  /** Where committed record bytes are kept. */
+  private arena = new RecordArena();
   /** Committed transactions, oldest first. */
   private transactions: CommittedTransaction[] = [];
   private lastTid: Tid = ZERO_TID;
@@ -495,6 +505,7 @@ export class MappingStorage
     const packed = packTables(
       { revisions: this.revisions, transactions: this.transactions },
       { t, references, gc: options.gc ?? true, extraRoots },
+      (this.arena = new RecordArena()),
     );
     this.revisions = packed.revisions;
     this.transactions = packed.transactions;
@@ -590,15 +601,17 @@ export class MappingStorage
     let live = 0;
     let bytes = 0;
     let at = 0;
-    for (const revision of pending.records.values()) {
+    const arena = this.arena;
+    for (const pendingRevision of pending.records.values()) {
+      const revision = new StoredRevision(pendingRevision, arena);
       records[at] = revision;
       oids[at++] = revision.oid;
       const previous = this.revisions.current(revision.oid);
-      if (previous !== undefined && previous.data !== null) live--;
+      if (previous !== undefined && !isDeletion(previous)) live--;
       this.revisions.append(revision);
-      if (revision.data !== null) {
+      if (pendingRevision.data !== null) {
         live++;
-        bytes += revision.data.length;
+        bytes += revision.dataLength;
       }
     }
     this.liveObjects += live;
@@ -631,7 +644,7 @@ export class MappingStorage
     let live = 0;
     let size = 0;
     for (const list of this.revisions.values()) {
-      if (list[list.length - 1]!.data !== null) live++;
+      if (!isDeletion(list[list.length - 1]!)) live++;
       size += dataBytes(list);
     }
     this.liveObjects = live;

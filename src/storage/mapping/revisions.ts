@@ -4,12 +4,14 @@
  *
  * Each object's revisions are kept in an array sorted by tid (oldest first),
  * and each committed transaction lists the same revision objects in store
- * order: the data bytes are stored once and shared, never copied.
+ * order. A committed revision's bytes are copied once, at commit, into the
+ * storage's record arena (record-arena.ts), and shared from there.
  *
  * @module
  */
 
 import type { Oid, Tid } from '../../ids.js';
+import type { RecordArena } from './record-arena.js';
 import type {
   DataRecord,
   RecordInfo,
@@ -34,6 +36,57 @@ export interface Revision extends DataRecord, RecordInfo {
   readonly dataTxn: Tid | undefined;
   /** The metadata of the writing transaction (for `history`). */
   readonly meta: CommittedMeta;
+}
+
+/**
+ * A committed revision as the storage keeps it: its bytes are a copy in a
+ * chunk of the storage's {@link RecordArena}, viewed on demand.
+ */
+export class StoredRevision implements Revision {
+  readonly oid: Oid;
+  readonly tid: Tid;
+  readonly dataTxn: Tid | undefined;
+  readonly meta: CommittedMeta;
+  /** The chunk holding the bytes, or null for a deletion. */
+  readonly #chunk: Uint8Array | null;
+  readonly #offset: number;
+  /** The number of data bytes (0 for a deletion). */
+  readonly dataLength: number;
+
+  /** The committed form of `revision`, its bytes copied into `arena`. */
+  constructor(revision: Revision, arena: RecordArena) {
+    this.oid = revision.oid;
+    this.tid = revision.tid;
+    this.dataTxn = revision.dataTxn;
+    this.meta = revision.meta;
+    const data = revision.data;
+    if (data === null) {
+      this.#chunk = null;
+      this.#offset = 0;
+      this.dataLength = 0;
+    } else {
+      arena.copy(data);
+      this.#chunk = arena.chunk;
+      this.#offset = arena.offset;
+      this.dataLength = data.length;
+    }
+  }
+
+  get serial(): Tid {
+    return this.tid;
+  }
+
+  /** True when this revision deletes its object. */
+  get deleted(): boolean {
+    return this.#chunk === null;
+  }
+
+  /** A view of the bytes (a new view per call; the bytes never change), or null for a deletion. */
+  get data(): Uint8Array | null {
+    const chunk = this.#chunk;
+    if (chunk === null) return null;
+    return new Uint8Array(chunk.buffer, chunk.byteOffset + this.#offset, this.dataLength);
+  }
 }
 
 /** A committed transaction as kept by the storage and returned by `iterator`. */
@@ -72,10 +125,18 @@ export function indexOfTid(list: readonly Tidded[], tid: Tid): number {
   return at >= 0 && list[at]!.tid === tid ? at : -1;
 }
 
+/** Whether `revision` deletes its object (without making a view of its bytes). */
+export function isDeletion(revision: Revision): boolean {
+  return revision instanceof StoredRevision ? revision.deleted : revision.data === null;
+}
+
 /** The total data bytes of a revision list (deletions count 0). */
 export function dataBytes(revisions: Iterable<Revision>): number {
   let total = 0;
-  for (const revision of revisions) total += revision.data?.length ?? 0;
+  for (const revision of revisions) {
+    total +=
+      revision instanceof StoredRevision ? revision.dataLength : (revision.data?.length ?? 0);
+  }
   return total;
 }
 
