@@ -52,12 +52,12 @@ export class ConnectionSavepoint implements DataManagerSavepoint {
     this.owner = owner;
     this.host = host;
     const writer = host.writer();
-    for (const obj of host.added().values()) writer.enqueue(obj);
-    for (const obj of host.registered()) writer.enqueue(obj);
-    for (let obj = writer.next(); obj !== undefined; obj = writer.next()) {
-      const slot = slotOf(obj);
+    for (const obj of host.added().values()) writer.enqueue(slotOf(obj));
+    for (const obj of host.registered()) writer.enqueue(slotOf(obj));
+    for (let slot = writer.next(); slot !== undefined; slot = writer.next()) {
+      const obj = slot.proxy;
       if (this.states.has(obj) || slot.state === GHOST) continue;
-      this.states.set(obj, { data: writer.encode(obj), serial: slot.serial, state: slot.state });
+      this.states.set(obj, { data: writer.encode(slot), serial: slot.serial, state: slot.state });
     }
     this.registered = [...host.registered()];
     this.added = new Map(host.added());

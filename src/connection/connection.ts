@@ -34,6 +34,7 @@ import { CHANGED, GHOST, UPTODATE } from '../persistent/interfaces.js';
 import { installState, newGhostSlot } from '../persistent/persistent.js';
 import type { Persistent } from '../persistent/persistent.js';
 import { ghostify, isPersistent, slotOf } from '../persistent/slot.js';
+import type { PersistentSlot } from '../persistent/slot.js';
 import type { ClassRegistry } from '../serialize/class-registry.js';
 import { decodeRecord, readRecordHeader } from '../serialize/index.js';
 import type { DecodeContext, PersistentRef } from '../serialize/index.js';
@@ -104,7 +105,7 @@ export class Connection<R extends object = UntypedRoot>
   private invalidations = new Map<Oid, Tid>();
   private invalidateEverything = false;
   /** The objects the commit in progress stored, and those conflict resolution changed (which the storage reports at vote). */
-  private committing: { stored: PersistentObject[]; resolved: Set<Oid> | undefined } | undefined;
+  private committing: { stored: PersistentSlot[]; resolved: Set<Oid> | undefined } | undefined;
   /** The sort key, made on first use (the storage's never changes). */
   private sortKeyValue: string | undefined;
   private savepoints: ConnectionSavepoint[] = [];
@@ -242,7 +243,7 @@ export class Connection<R extends object = UntypedRoot>
       throw new InvalidObjectReference('the object already belongs to another connection');
     }
     this.checkWritable();
-    this.adopt(slot.proxy);
+    this.adoptSlot(slot);
   }
 
   /**
@@ -386,8 +387,13 @@ export class Connection<R extends object = UntypedRoot>
 
   /** @internal Gives a new object an oid and records it as added. */
   adopt(obj: PersistentObject): Oid {
+    return this.adoptSlot(slotOf(obj));
+  }
+
+  /** @internal {@link adopt} by the object's slot. */
+  adoptSlot(slot: PersistentSlot): Oid {
     this.checkWritable();
-    const slot = slotOf(obj);
+    const obj = slot.proxy;
     const oid = this.storage.newOid();
     slot.oid = oid;
     slot.jar = this;
@@ -469,25 +475,24 @@ export class Connection<R extends object = UntypedRoot>
   /** @internal Stores every changed and new object (and what they newly reach). */
   commit(txn: Transaction): void {
     const writer = new ObjectWriter(this);
-    for (const obj of this.added.values()) writer.enqueue(obj);
-    for (const obj of this.registered) writer.enqueue(obj);
-    const stored: PersistentObject[] = [];
+    for (const obj of this.added.values()) writer.enqueue(slotOf(obj));
+    for (const obj of this.registered) writer.enqueue(slotOf(obj));
+    const stored: PersistentSlot[] = [];
     // Objects queued twice (added, then changed) are written once: each
     // written slot carries this commit's stamp.
     const stamp = ++writeStamps;
-    for (let obj = writer.next(); obj !== undefined; obj = writer.next()) {
-      const slot = slotOf(obj);
+    for (let slot = writer.next(); slot !== undefined; slot = writer.next()) {
       const oid = slot.oid as Oid;
       if (slot.writeStamp === stamp || slot.state === GHOST) continue;
       if (slot.state === UPTODATE && !this.added.has(oid)) continue;
       slot.writeStamp = stamp;
-      const data = writer.encode(obj);
+      const data = writer.encode(slot);
       this.db.checkRecordSize(oid, data.length);
       slot.estimatedSize = data.length;
-      const blobFile = uncommittedBlobFile(obj);
+      const blobFile = uncommittedBlobFile(slot.proxy);
       if (blobFile === undefined) this.storage.store(oid, slot.serial, data, txn);
       else this.blobStorage().storeBlob(oid, slot.serial, data, blobFile, txn);
-      stored.push(obj);
+      stored.push(slot);
     }
     for (const [oid, serial] of this.readCurrents) {
       const obj = this.cache.get(oid);
@@ -510,10 +515,9 @@ export class Connection<R extends object = UntypedRoot>
     const tid = await this.finishInStorage(txn);
     const committing = this.committing;
     if (committing !== undefined) {
-      for (const obj of committing.stored) {
-        const slot = slotOf(obj);
+      for (const slot of committing.stored) {
         slot.serial = tid;
-        blobCommitted(obj);
+        blobCommitted(slot.proxy);
         if (committing.resolved?.has(slot.oid as Oid) === true) {
           ghostify(slot);
         } else {

@@ -12,9 +12,10 @@
 import { InvalidObjectReference, UnstorableValueError } from '../errors.js';
 import { oidRepr } from '../ids.js';
 import type { Oid } from '../ids.js';
-import type { PersistentJar, PersistentObject } from '../persistent/interfaces.js';
-import { isPersistent, slotOf } from '../persistent/slot.js';
-import { stateOf } from '../persistent/persistent.js';
+import type { PersistentJar } from '../persistent/interfaces.js';
+import { SLOT } from '../persistent/slot.js';
+import type { PersistentSlot } from '../persistent/slot.js';
+import type { Persistent } from '../persistent/persistent.js';
 import type { ClassRegistry } from '../serialize/class-registry.js';
 import { encodeRecord } from '../serialize/index.js';
 import type { EncodeContext, PersistentRef } from '../serialize/index.js';
@@ -22,13 +23,13 @@ import type { EncodeContext, PersistentRef } from '../serialize/index.js';
 /** What the writer needs from its connection. */
 export interface WriterHost extends PersistentJar {
   readonly registry: ClassRegistry;
-  /** Gives a new object an oid and this jar, and records it as added. */
-  adopt(obj: PersistentObject): Oid;
+  /** Gives a new object (by its slot) an oid and this jar, and records it as added. */
+  adoptSlot(slot: PersistentSlot): Oid;
 }
 
 /** The registered name of a persistent object's class; UnstorableValueError when unregistered. */
-export function classNameOf(obj: object, registry: ClassRegistry): string {
-  const cls = Object.getPrototypeOf(slotOf(obj).target).constructor as abstract new () => object;
+export function classNameOf(slot: PersistentSlot, registry: ClassRegistry): string {
+  const cls = Object.getPrototypeOf(slot.target).constructor as abstract new () => object;
   const name = registry.nameOf(cls);
   if (name === undefined) {
     throw new UnstorableValueError(
@@ -43,13 +44,15 @@ export function classNameOf(obj: object, registry: ClassRegistry): string {
 
 /**
  * Encodes objects of one connection, queueing the new objects their states
- * reach. It is its own encode context (no closure per writer).
+ * reach. It is its own encode context (no closure per writer). Objects are
+ * handled by their slots: reaching a slot through an object's Proxy costs
+ * a trap call each time.
  */
 export class ObjectWriter implements EncodeContext {
   /** The registry value classes are looked up in (the connection's). */
   readonly registry: ClassRegistry;
   private readonly host: WriterHost;
-  private readonly pending: PersistentObject[] = [];
+  private readonly pending: PersistentSlot[] = [];
   /** Index of the next object of `pending` to hand out. */
   private cursor = 0;
   /** The reference {@link persistentRef} fills in and returns (the encoder never keeps it). */
@@ -59,28 +62,29 @@ export class ObjectWriter implements EncodeContext {
     this.registry = host.registry;
   }
 
-  /** Queues an object to be written. */
-  enqueue(obj: PersistentObject): void {
-    this.pending.push(obj);
+  /** Queues an object (its slot) to be written. */
+  enqueue(slot: PersistentSlot): void {
+    this.pending.push(slot);
   }
 
-  /** The next queued object, or undefined when the queue is empty. */
-  next(): PersistentObject | undefined {
+  /** The slot of the next queued object, or undefined when the queue is empty. */
+  next(): PersistentSlot | undefined {
     return this.cursor < this.pending.length ? this.pending[this.cursor++] : undefined;
   }
 
-  /** The record bytes of `obj`'s current state. */
-  encode(obj: PersistentObject): Uint8Array {
-    return encodeRecord(classNameOf(obj, this.registry), stateOf(obj), this);
+  /** The record bytes of the current state of the object of `slot` (`__getstate__` runs on the raw object). */
+  encode(slot: PersistentSlot): Uint8Array {
+    const state = (slot.target as Persistent).__getstate__();
+    return encodeRecord(classNameOf(slot, this.registry), state, this);
   }
 
   /** The reference to store for `value` if it is persistent (adopting it if new), else undefined. */
   persistentRef(value: object): PersistentRef | undefined {
-    if (!isPersistent(value)) return undefined;
-    const slot = slotOf(value);
+    const slot = (value as { [SLOT]?: PersistentSlot })[SLOT];
+    if (slot === undefined) return undefined;
     if (slot.jar === undefined) {
-      this.host.adopt(slot.proxy);
-      this.pending.push(slot.proxy);
+      this.host.adoptSlot(slot);
+      this.pending.push(slot);
     } else if (slot.jar !== this.host) {
       throw new InvalidObjectReference(
         `object ${slot.oid === undefined ? '' : oidRepr(slot.oid) + ' '}belongs to another connection ` +
@@ -89,7 +93,7 @@ export class ObjectWriter implements EncodeContext {
     }
     const ref = this.ref;
     ref.oid = slot.oid as Oid;
-    ref.className = classNameOf(value, this.registry);
+    ref.className = classNameOf(slot, this.registry);
     return ref;
   }
 }

@@ -381,14 +381,3 @@ export function installState(
   slot.state = UPTODATE;
   touch(slot);
 }
-
-/**
- * The state to store for an object, from `__getstate__` called on the raw
- * object.
- *
- * @internal
- */
-export function stateOf(obj: PersistentObject): unknown {
-  const raw = slotOf(obj).target as Persistent;
-  return raw.__getstate__();
-}
