@@ -8,10 +8,13 @@
  * transactions with their tids), external GC (`deleteObject`) and pack with
  * garbage collection. Nothing survives `close()`.
  *
- * Memory: a stored `Uint8Array` is kept as given (not copied) and shared by
- * every table that refers to it; callers must not modify data after storing
- * it. Each object's revisions live in an {@link OidMap} (pages of slots
- * indexed by oid), so the number of objects is bounded by memory only.
+ * Memory: stored bytes are copied once, when their transaction commits,
+ * into shared chunks (record-arena.ts: no view object per record), and
+ * shared by every table that refers to them; callers must not modify data
+ * between storing it and the end of its transaction. Each object's
+ * revisions live in an {@link OidMap} (pages of slots indexed by oid), so
+ * the number of objects is bounded by memory only. Loads return a new view
+ * of the bytes each time.
  *
  * @module
  */
