@@ -24,7 +24,7 @@ type ElementArray =
 interface ElementArrayClass {
   readonly prototype: object;
   readonly BYTES_PER_ELEMENT: number;
-  new (buffer: ArrayBuffer): ElementArray;
+  new (buffer: ArrayBuffer, byteOffset?: number, length?: number): ElementArray;
 }
 
 const NodeBuffer: typeof Buffer | undefined = (globalThis as { Buffer?: typeof Buffer }).Buffer;
@@ -110,6 +110,57 @@ export function binaryFromBytes(kind: number, payload: Uint8Array): object | str
   const copy =
     HOST_IS_LITTLE_ENDIAN || width === 1 ? new Uint8Array(payload) : swapped(payload, width);
   return new cls(copy.buffer);
+}
+
+/**
+ * The static property by which a class says that the typed arrays of its
+ * state may be views on a buffer shared with other objects: set to `true`
+ * on a class, it lets {@link sharedBinaryFromBytes} serve the records of
+ * that class (`decodeRecord` looks the record's class up in the registry).
+ *
+ * A class sets it only if its instances never hand those arrays out (nor
+ * their `buffer`): a shared buffer shows other objects' bytes, and
+ * transferring it would detach every array on it. The BTree leaves, which
+ * keep their stores internal and give out copies, are such a class.
+ */
+export const SHARES_DECODED_BINARIES: unique symbol = Symbol('zodb.sharesDecodedBinaries');
+
+/** Size of the slabs shared typed arrays are carved from. */
+const SHARED_SLAB_BYTES = 16 * 1024;
+/** Typed arrays larger than this get a buffer of their own, even when sharing is allowed. */
+const SHARED_BYTES_MAX = SHARED_SLAB_BYTES / 4;
+
+let sharedSlab = new ArrayBuffer(SHARED_SLAB_BYTES);
+let sharedSlabBytes = new Uint8Array(sharedSlab);
+let sharedSlabUsed = 0;
+
+/**
+ * As {@link binaryFromBytes}, but a small typed array (up to a quarter of
+ * a 16 KiB slab) is a view on a region of a shared slab rather than an
+ * array with a buffer of its own: one ArrayBuffer per slab instead of one
+ * per value (a malloc and a buffer the collector tracks, about a
+ * microsecond each). Regions are handed out once, on 8-byte boundaries,
+ * and never reused, so views never overlap; a view keeps its slab alive.
+ * ArrayBuffer, DataView and Buffer values, large arrays and big-endian
+ * hosts get buffers of their own as before.
+ */
+export function sharedBinaryFromBytes(kind: number, payload: Uint8Array): object | string {
+  const cls = ELEMENT_CLASS_BY_KIND[kind];
+  const bytes = payload.byteLength;
+  if (cls === undefined || bytes === 0 || bytes > SHARED_BYTES_MAX || !HOST_IS_LITTLE_ENDIAN) {
+    return binaryFromBytes(kind, payload);
+  }
+  const width = cls.BYTES_PER_ELEMENT;
+  if (bytes % width !== 0) return binaryFromBytes(kind, payload);
+  let offset = (sharedSlabUsed + 7) & ~7;
+  if (offset + bytes > SHARED_SLAB_BYTES) {
+    sharedSlab = new ArrayBuffer(SHARED_SLAB_BYTES);
+    sharedSlabBytes = new Uint8Array(sharedSlab);
+    offset = 0;
+  }
+  sharedSlabBytes.set(payload, offset);
+  sharedSlabUsed = offset + bytes;
+  return new cls(sharedSlab, offset, bytes / width);
 }
 
 function swapped(bytes: Uint8Array, width: number): Uint8Array<ArrayBuffer> {

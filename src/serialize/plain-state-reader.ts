@@ -26,7 +26,7 @@
  * @module
  */
 
-import { binaryFromBytes } from './binary-kinds.js';
+import { binaryFromBytes, sharedBinaryFromBytes } from './binary-kinds.js';
 import { MalformedRecord } from './decode-failures.js';
 import type { DecodeRun } from './ext-readers.js';
 import {
@@ -63,18 +63,28 @@ let end = 0;
 /** Array and map entries the rest of the record can still hold (a damaged length must not allocate). */
 let budget = 0;
 let run: DecodeRun | undefined;
+/** Whether the record's class lets its typed arrays share a buffer ({@link sharedBinaryFromBytes}). */
+let shareBinaries = false;
 let reading = false;
 
 /**
  * Reads the state at `data[start..]`, which must end exactly at the end of
  * `data`, of a record that `run` (published to the extension readers)
- * flags as not structured. Returns what {@link unpackState} returns.
+ * flags as not structured. Returns what {@link unpackState} returns, but
+ * with `sharedBinaries` the small typed arrays it reads itself are views
+ * on shared slabs ({@link sharedBinaryFromBytes}).
  *
  * @throws what msgpackr and the extension readers throw for bad bytes, and
  *   what the run's reference resolution throws.
  */
-export function readPlainState(data: Uint8Array, start: number, decodeRun: DecodeRun): unknown {
+export function readPlainState(
+  data: Uint8Array,
+  start: number,
+  decodeRun: DecodeRun,
+  sharedBinaries = false,
+): unknown {
   if (reading) return unpackState(data, start);
+  shareBinaries = sharedBinaries;
   bytes = data;
   position = start;
   end = data.byteLength;
@@ -346,7 +356,10 @@ function readIndex(start: number, length: number): number {
 
 function readBinary(start: number, length: number): object {
   if (length === 0) throw new MalformedRecord('binary value without a kind byte');
-  const value = binaryFromBytes(bytes[start]!, bytes.subarray(start + 1, start + length));
+  const payload = bytes.subarray(start + 1, start + length);
+  const value = shareBinaries
+    ? sharedBinaryFromBytes(bytes[start]!, payload)
+    : binaryFromBytes(bytes[start]!, payload);
   if (typeof value === 'string') throw new MalformedRecord(value);
   return value;
 }

@@ -9,6 +9,7 @@ import { UnknownClassError } from '../errors.js';
 import type { Oid } from '../ids.js';
 import type { ClassRegistry } from './class-registry.js';
 import { defaultRegistry } from './class-registry.js';
+import { SHARES_DECODED_BINARIES } from './binary-kinds.js';
 import { CallbackFailure, MalformedRecord, callCaller, decodeError } from './decode-failures.js';
 import { enterDecodeRun, leaveDecodeRun } from './ext-readers.js';
 import { FLAG_STRUCTURED } from './format.js';
@@ -125,8 +126,12 @@ function giveBackRun(run: RecordDecode): void {
   spareRun = run;
 }
 
-/** Decodes `data` with `run`: the header into the run, and returns the state. */
-function decodeWith(run: RecordDecode, data: Uint8Array): unknown {
+/**
+ * Decodes `data` with `run`: the header into the run, and returns the
+ * state. With `registry`, a record whose class has
+ * {@link SHARES_DECODED_BINARIES} gets its small typed arrays on shared slabs.
+ */
+function decodeWith(run: RecordDecode, data: Uint8Array, registry?: ClassRegistry): unknown {
   run.structured = (readPrefix(data) & FLAG_STRUCTURED) !== 0;
   let stateOffset: number | undefined;
   try {
@@ -143,7 +148,7 @@ function decodeWith(run: RecordDecode, data: Uint8Array): unknown {
     try {
       state = run.structured
         ? unpackState(data, stateOffset)
-        : readPlainState(data, stateOffset, run);
+        : readPlainState(data, stateOffset, run, sharesBinaries(registry, run.className));
     } finally {
       leaveDecodeRun(outer);
     }
@@ -171,11 +176,18 @@ export function decodeRecord(
 ): { className: string; state: unknown } {
   const run = takeRun(ctx.resolveRef, valueClassLookup(ctx.registry));
   try {
-    const state = decodeWith(run, data);
+    const state = decodeWith(run, data, ctx.registry ?? defaultRegistry);
     return { className: run.className, state };
   } finally {
     giveBackRun(run);
   }
+}
+
+/** Whether `className` is registered in `registry` as a class with {@link SHARES_DECODED_BINARIES}. */
+function sharesBinaries(registry: ClassRegistry | undefined, className: string): boolean {
+  if (registry === undefined) return false;
+  const cls = registry.classFor(className) as { [SHARES_DECODED_BINARIES]?: unknown } | undefined;
+  return cls?.[SHARES_DECODED_BINARIES] === true;
 }
 
 /** The registry of the last {@link valueClassLookup} and its lookup (records come in runs from one registry). */
