@@ -2,10 +2,11 @@
  * The direct path of {@link encodeRecord}: the record bytes of a *plain*
  * state written in one walk, with no intermediate tree and no msgpackr.
  *
- * A plain state is what most objects store: plain objects and arrays
- * holding strings, numbers, booleans, null, undefined, 64-bit bigints,
- * binary data (typed arrays, ArrayBuffers, Buffers) and references to
- * persistent objects of this database, with no container met twice. For such a state the bytes are exactly those the general path
+ * A plain state is what most objects store: plain objects, arrays, Maps
+ * and Sets holding strings, numbers, booleans, null, undefined, 64-bit
+ * bigints, binary data (typed arrays, ArrayBuffers, Buffers) and
+ * references to persistent objects of this database, with no container
+ * met twice. For such a state the bytes are exactly those the general path
  * (state-encoder.ts, then msgpackr) writes — the same MessagePack encodings,
  * header and reference table (FORMAT.md); a property test holds the two
  * paths to the same bytes. Anything else (a Map, a Date, a string with lone
@@ -27,7 +28,14 @@
  */
 
 import type { Oid } from '../ids.js';
-import { ExtType, RECORD_FORMAT_VERSION, RECORD_MAGIC, REFERENCE_ENTRY_BYTES } from './format.js';
+import {
+  ExtType,
+  FLAG_STRUCTURED,
+  RECORD_FORMAT_VERSION,
+  RECORD_MAGIC,
+  REFERENCE_ENTRY_BYTES,
+  TagKind,
+} from './format.js';
 import { binaryBytesOf, binaryKindOf } from './binary-kinds.js';
 import type { EncodeContext, PersistentRef } from './interfaces.js';
 import { NESTING_DEPTH_MAX } from './limits.js';
@@ -35,8 +43,10 @@ import { isWellFormedString } from './utf16.js';
 
 /** Containers one state may hold on this path (each new one is compared with every earlier one). */
 const CONTAINERS_MAX = 64;
-/** Distinct references kept in a scanned list on this path. */
-const REFERENCES_MAX = 256;
+/** Distinct references one state may hold on this path (their indexes fit 2 bytes). */
+const REFERENCES_MAX = 0x1_0000;
+/** Distinct references found by a scan of the table; past this many, through a Map. */
+const SCANNED_REFERENCES_MAX = 32;
 /** Distinct class names on this path (the header's class table is then a fixarray). */
 const CLASSES_MAX = 15;
 /** Strings up to this many UTF-16 units are encoded by hand (longer ones by Buffer's encoder). */
@@ -77,7 +87,11 @@ class PlainStateWriter {
   readonly containers: object[] = [];
   /** The reference table: oids and class indexes, in order of first use. */
   readonly oids: Oid[] = [];
+  /** The index of each oid of {@link oids}, once the table is too long to scan. */
+  oidIndexes: Map<Oid, number> | undefined = undefined;
   readonly classIndexes: number[] = [];
+  /** Whether the state holds structure tags (Maps, Sets): the record's structured flag. */
+  structured = false;
   readonly classes: string[] = [];
   /** What `persistentRef` was asked and answered, in order (see {@link ReplayContext}). */
   answers = new RefAnswers();
@@ -88,9 +102,11 @@ class PlainStateWriter {
     this.pos = 0;
     this.containers.length = 0;
     this.oids.length = 0;
+    this.oidIndexes = undefined;
     this.classIndexes.length = 0;
+    this.structured = false;
     this.classes.length = 0;
-    if (this.answers.count > 0) this.answers = new RefAnswers();
+    if (this.answers.count > 0) this.answers.clear();
   }
 
   finish(): void {
@@ -159,10 +175,38 @@ class PlainStateWriter {
     if (prototype === Object.prototype) {
       return this.object(value as Record<string, unknown>, depth + 1);
     }
+    if (prototype === Map.prototype) return this.map(value as Map<unknown, unknown>, depth + 1);
+    if (prototype === Set.prototype) return this.set(value as Set<unknown>, depth + 1);
     const kind = binaryKindOf(prototype as object | null);
     if (kind === undefined) return GIVE_UP;
     this.binary(kind, binaryBytesOf(value as ArrayBuffer | ArrayBufferView, kind));
     return true;
+  }
+
+  /** A Map: the structure `[tag, key1, value1, ...]` (FORMAT.md, "Structures"). */
+  map(source: Map<unknown, unknown>, depth: number): boolean {
+    this.tagged(TagKind.map, 2 * source.size);
+    for (const [key, item] of source) {
+      if (!this.value(key, depth) || !this.value(item, depth)) return GIVE_UP;
+    }
+    return true;
+  }
+
+  /** A Set: the structure `[tag, item1, ...]`. */
+  set(source: Set<unknown>, depth: number): boolean {
+    this.tagged(TagKind.set, source.size);
+    for (const item of source) if (!this.value(item, depth)) return GIVE_UP;
+    return true;
+  }
+
+  /** The header of a structure array of `items` items after its tag, and the tag. */
+  tagged(kind: number, items: number): void {
+    this.structured = true;
+    this.arrayHeader(1 + items);
+    this.room(3);
+    this.buf[this.pos++] = 0xd4;
+    this.buf[this.pos++] = ExtType.tag;
+    this.buf[this.pos++] = kind;
   }
 
   /** Binary data (extension 0x25): the kind byte, then the bytes. */
@@ -201,6 +245,13 @@ class PlainStateWriter {
 
   array(items: unknown[], depth: number): boolean {
     const length = items.length;
+    this.arrayHeader(length);
+    for (let i = 0; i < length; i++) if (!this.value(items[i], depth)) return GIVE_UP;
+    return true;
+  }
+
+  /** The header of an array of `length` items. */
+  arrayHeader(length: number): void {
     this.room(5);
     const buf = this.buf;
     if (length < 0x10) {
@@ -214,8 +265,6 @@ class PlainStateWriter {
       this.view.setUint32(this.pos, length);
       this.pos += 4;
     }
-    for (let i = 0; i < length; i++) if (!this.value(items[i], depth)) return GIVE_UP;
-    return true;
   }
 
   object(source: Record<string, unknown>, depth: number): boolean {
@@ -392,21 +441,31 @@ class PlainStateWriter {
       this.classes.push(className);
     }
     const oids = this.oids;
-    let index = oids.indexOf(oid);
+    let index =
+      this.oidIndexes === undefined ? oids.indexOf(oid) : (this.oidIndexes.get(oid) ?? -1);
     if (index < 0) {
       index = oids.length;
       if (index >= REFERENCES_MAX) return GIVE_UP;
       oids.push(oid);
       this.classIndexes.push(classIndex);
+      if (this.oidIndexes !== undefined) this.oidIndexes.set(oid, index);
+      else if (index === SCANNED_REFERENCES_MAX) this.oidIndexes = indexesOf(oids);
     } else if (this.classIndexes[index] !== classIndex) {
       return GIVE_UP;
     }
-    // Indexes stay below REFERENCES_MAX: always a fixext 1.
-    this.room(3);
+    // A fixext 1 or 2 (indexes stay below REFERENCES_MAX).
+    this.room(4);
     const buf = this.buf;
-    buf[this.pos++] = 0xd4;
-    buf[this.pos++] = ExtType.reference;
-    buf[this.pos++] = index;
+    if (index < 0x100) {
+      buf[this.pos++] = 0xd4;
+      buf[this.pos++] = ExtType.reference;
+      buf[this.pos++] = index;
+    } else {
+      buf[this.pos++] = 0xd5;
+      buf[this.pos++] = ExtType.reference;
+      buf[this.pos++] = index >> 8;
+      buf[this.pos++] = index & 0xff;
+    }
     return true;
   }
 
@@ -416,7 +475,7 @@ class PlainStateWriter {
     const buf = this.buf;
     buf[this.pos++] = RECORD_MAGIC;
     buf[this.pos++] = RECORD_FORMAT_VERSION;
-    buf[this.pos++] = 0;
+    buf[this.pos++] = this.structured ? FLAG_STRUCTURED : 0;
     buf[this.pos++] = 0x93;
     if (!this.string(className)) return GIVE_UP;
     const classes = this.classes;
@@ -449,6 +508,13 @@ class PlainStateWriter {
   }
 }
 
+/** A Map from each item of `items` to its index. */
+function indexesOf<T>(items: readonly T[]): Map<T, number> {
+  const map = new Map<T, number>();
+  for (let i = 0; i < items.length; i++) map.set(items[i]!, i);
+  return map;
+}
+
 /**
  * The answers of `persistentRef` during a plain attempt: per call, the
  * object asked about and the reference answered (copied: a context may
@@ -456,18 +522,31 @@ class PlainStateWriter {
  */
 class RefAnswers {
   count = 0;
-  readonly values: object[] = [];
+  readonly values: (object | undefined)[] = [];
   readonly oids: Oid[] = [];
   /** The class name answered, or undefined for "no reference". */
   readonly classNames: (string | undefined)[] = [];
   readonly databases: (string | undefined)[] = [];
 
   note(value: object, ref: PersistentRef | undefined): void {
-    this.values.push(value);
-    this.oids.push(ref === undefined ? 0 : ref.oid);
-    this.classNames.push(ref?.className);
-    this.databases.push(ref?.database);
-    this.count++;
+    // Written by index: the arrays serve record after record (see clear).
+    const i = this.count++;
+    this.values[i] = value;
+    if (ref === undefined) {
+      this.oids[i] = 0;
+      this.classNames[i] = undefined;
+      this.databases[i] = undefined;
+    } else {
+      this.oids[i] = ref.oid;
+      this.classNames[i] = ref.className;
+      this.databases[i] = ref.database;
+    }
+  }
+
+  /** Forgets the answers (and lets go of the objects asked about). */
+  clear(): void {
+    this.values.fill(undefined, 0, this.count);
+    this.count = 0;
   }
 }
 

@@ -32,6 +32,7 @@ const { value: anyValue } = fc.letrec((tie) => ({
     fc
       .array(fc.tuple(tie('value'), tie('value')), { maxLength: 2 })
       .map((entries) => new Map(entries)),
+    fc.array(tie('value'), { maxLength: 3 }).map((items) => new Set(items)),
   ),
 }));
 
@@ -77,8 +78,8 @@ describe('the direct encoding path of plain states', () => {
   });
 
   it.each([
-    ['a Map', { m: new Map([[1, 2]]) }],
     ['a Date', { d: new Date(0) }],
+    ['a Map holding a Date', { m: new Map([[1, new Date(0)]]) }],
     ['a string with a lone surrogate', { s: 'a\ud800b' }],
     ['a long string with a lone surrogate', { s: 'a'.repeat(100) + '\udc00' }],
     ['a key with a lone surrogate', { ['k\ud800']: 1 }],
@@ -92,10 +93,8 @@ describe('the direct encoding path of plain states', () => {
     ['a cross-database reference', { r: new FakePersistent(1, 'test.C', 'other') }],
     ['a bigint beyond 64 bits', { b: 2n ** 70n }],
     [
-      'more than 256 distinct references',
-      {
-        refs: Array.from({ length: 300 }, (_, i) => new FakePersistent(i)),
-      },
+      'more than 65,536 distinct references',
+      { refs: Array.from({ length: 0x1_0001 }, (_, i) => new FakePersistent(i)) },
     ],
     [
       'more than 15 referenced classes',
@@ -113,6 +112,21 @@ describe('the direct encoding path of plain states', () => {
       bytesOf(encodeGeneral('test.Any', state, viaGeneral)),
     );
     expect(viaRecord.offered).toEqual(viaGeneral.offered);
+  });
+
+  it('takes Maps, Sets and long reference tables, to the bytes of the general path', () => {
+    const refs = Array.from({ length: 600 }, (_, i) => new FakePersistent(i % 400));
+    const state = {
+      map: new Map<unknown, unknown>(refs.map((ref, i) => [i, ref])),
+      set: new Set(['a', 1, null]),
+      refs,
+    };
+    const result = encodePlainRecord('test.Any', state, encodeContext());
+    expect(result).toBeInstanceOf(Uint8Array);
+    expect(bytesOf(result as Uint8Array)).toBe(
+      bytesOf(encodeGeneral('test.Any', state, encodeContext())),
+    );
+    expect(readRecordHeader(result as Uint8Array).references).toHaveLength(400);
   });
 
   it('never changes a record it returned, and gives a large record a buffer of its own', () => {
