@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CorruptedDataError } from '../../src/errors.js';
-import { decodeRecord, encodeRecord } from '../../src/serialize/index.js';
+import { decodeRecord, encodeRecord, toInspectable } from '../../src/serialize/index.js';
 import type { PersistentRef } from '../../src/serialize/index.js';
 import { recordUnpackr } from '../../src/serialize/msgpack-codec.js';
 import { FakePersistent, Ghost, decodeContext, encodeContext } from './support/contexts.js';
@@ -204,4 +204,51 @@ describe('reading states without structures', () => {
     expect(decodedState(record)).toStrictEqual(object);
     expect(decodedState(record)).toStrictEqual(object);
   });
+});
+
+/** The record with its structured flag set: decoded by msgpackr and the structure pass, as before the plain reader. */
+function flaggedStructured(record: Uint8Array): Uint8Array {
+  const copy = Uint8Array.from(record);
+  copy[2] = 1;
+  return copy;
+}
+
+function decodeOrError(record: Uint8Array): { state: unknown } | { error: unknown } {
+  try {
+    return { state: toInspectable(decodeRecord(record, decodeContext()).state) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+describe('damaged plain states', () => {
+  const records = {
+    bucket: encodeRecord(
+      'test.Bucket',
+      [['key00000001', 'key00000002', 'k\u00e9y'], [1, -2, 3.5], new FakePersistent(9)],
+      encodeContext(),
+    ),
+    object: encodeRecord(
+      CLASS_NAME,
+      { name: 'object', count: 300, big: 2n ** 63n, when: new Date(1500), items: Int32Array.of(1) },
+      encodeContext(),
+    ),
+  };
+
+  for (const [name, record] of Object.entries(records)) {
+    it(`decode (${name}, every bit flipped in turn) to what msgpackr reads, or fail as corrupted`, () => {
+      const stateStart = record.length - 40;
+      for (let bit = stateStart * 8; bit < record.length * 8; bit++) {
+        const damaged = Uint8Array.from(record);
+        damaged[bit >> 3]! ^= 1 << (bit & 7);
+        const plain = decodeOrError(damaged);
+        if ('error' in plain) {
+          expect(plain.error).toBeInstanceOf(CorruptedDataError);
+          continue;
+        }
+        // Read without error: msgpackr must read the same value.
+        expect(decodeOrError(flaggedStructured(damaged))).toStrictEqual(plain);
+      }
+    });
+  }
 });
