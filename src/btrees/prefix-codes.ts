@@ -7,13 +7,16 @@
  * - `_prefix`: a prefix every key of the node starts with (when built, the
  *   common prefix of the first and the last key, hence of all of them);
  * - `_codes[i]`: the three UTF-16 units of key `i` that follow the prefix,
- *   each stored plus one in 17 bits (0 where the key has ended), packed in
- *   51 bits of a `Float64Array` slot (exact: below 2^53).
+ *   each stored plus one in 17 bits (0 where the key has ended), then one
+ *   bit set when more units follow: 52 bits, exact in a double.
  *
- * Keys that start with the same prefix compare as their codes do, ties
- * broken by the rest of the strings; so a search is a binary search over
- * the codes, then string comparisons only among keys of the sought code
- * (usually one: the final equality test). A sought key that does not start
+ * Keys that start with the same prefix compare as their codes do; equal
+ * codes without the "more" bit are equal keys, and only equal codes with
+ * it (keys longer than the prefix plus three units that agree on those)
+ * need their strings compared. So a search is a binary search over the
+ * codes, reading no string when the keys end within three units of the
+ * prefix (as keys of a node often do: they share most of their length).
+ * A sought key that does not start
  * with the prefix sorts before or after every key of the node.
  *
  * The codes are derived data: never stored, never seen by `check()`,
@@ -41,16 +44,19 @@ import type { Node } from './nodes.js';
 /** Shift of one 17-bit unit. */
 const UNIT = 131072;
 
+/** Two, the shift of the "more units follow" bit. */
+const MORE = 2;
+
 /**
- * The code of the three UTF-16 units of `key` from `at` on: each unit plus
- * one, 0 past the end of the key.
+ * The code of the three UTF-16 units of `key` from `at` on (each unit plus
+ * one, 0 past the end of the key), and whether more units follow.
  */
 export function prefixCode(key: string, at: number): number {
   const n = key.length;
   const a = at < n ? key.charCodeAt(at) + 1 : 0;
   const b = at + 1 < n ? key.charCodeAt(at + 1) + 1 : 0;
   const c = at + 2 < n ? key.charCodeAt(at + 2) + 1 : 0;
-  return (a * UNIT + b) * UNIT + c;
+  return ((a * UNIT + b) * UNIT + c) * MORE + (at + 3 < n ? 1 : 0);
 }
 
 /**
@@ -92,6 +98,7 @@ function searchCoded(node: Node, size: number, key: string): number {
     if (codes[mid]! < code) lo = mid + 1;
     else hi = mid;
   }
+  if (code % MORE === 0) return lo < size && codes[lo] === code ? lo : ~lo;
   while (lo < size && codes[lo] === code) {
     const m = keys[lo] as string;
     if (m === key) return lo;
