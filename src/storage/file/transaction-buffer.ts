@@ -17,6 +17,9 @@ import type { DataFile } from './data-file.js';
 import { ioError } from './data-file.js';
 import { COPY_CHUNK_BYTES, TRANSACTION_BUFFER_MEMORY_BYTES_MAX } from './limits.js';
 
+/** The memory block doubles up to this size, then grows to its cap in one step. */
+const GROW_BY_DOUBLING_MAX = 1 << 20;
+
 /** The first-phase record buffer; see the module comment. */
 export class TransactionBuffer {
   private memory = new Uint8Array(4096);
@@ -158,6 +161,10 @@ export class TransactionBuffer {
     if (needed <= this.memory.length) return;
     let size = this.memory.length * 2;
     while (size < needed) size *= 2;
+    // Past 1 MiB the block goes straight to the cap: a large block's
+    // untouched pages cost nothing (the system maps them on first write),
+    // while each doubling copies everything gathered into fresh pages.
+    if (size > GROW_BY_DOUBLING_MAX) size = Math.max(needed, this.memoryMax);
     const grown = new Uint8Array(Math.min(size, Math.max(needed, this.memoryMax)));
     grown.set(this.memory.subarray(0, this.memoryUsed));
     this.memory = grown;
