@@ -252,16 +252,25 @@ class PlainStateWriter {
 
   /** The header of an array of `length` items. */
   arrayHeader(length: number): void {
+    this.header16or32(length, 0x90, 0xdc);
+  }
+
+  /**
+   * The smallest array or map header for `length`: the fix form (`fix`
+   * ORed with the length) below 16, else the 16-bit form (byte `wide16`)
+   * or the 32-bit one (the byte after it).
+   */
+  header16or32(length: number, fix: number, wide16: number): void {
     this.room(5);
     const buf = this.buf;
     if (length < 0x10) {
-      buf[this.pos++] = 0x90 | length;
+      buf[this.pos++] = fix | length;
     } else if (length < 0x1_0000) {
-      buf[this.pos++] = 0xdc;
+      buf[this.pos++] = wide16;
       buf[this.pos++] = length >> 8;
       buf[this.pos++] = length & 0xff;
     } else {
-      buf[this.pos++] = 0xdd;
+      buf[this.pos++] = wide16 + 1;
       this.view.setUint32(this.pos, length);
       this.pos += 4;
     }
@@ -271,19 +280,7 @@ class PlainStateWriter {
     if (Object.hasOwn(source, '__proto__')) return GIVE_UP;
     const keys = Object.keys(source);
     const length = keys.length;
-    this.room(5);
-    const buf = this.buf;
-    if (length < 0x10) {
-      buf[this.pos++] = 0x80 | length;
-    } else if (length < 0x1_0000) {
-      buf[this.pos++] = 0xde;
-      buf[this.pos++] = length >> 8;
-      buf[this.pos++] = length & 0xff;
-    } else {
-      buf[this.pos++] = 0xdf;
-      this.view.setUint32(this.pos, length);
-      this.pos += 4;
-    }
+    this.header16or32(length, 0x80, 0xde);
     for (let i = 0; i < length; i++) {
       const key = keys[i]!;
       if (!this.string(key) || !this.value(source[key], depth)) return GIVE_UP;
