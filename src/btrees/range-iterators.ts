@@ -15,6 +15,7 @@
 import { BucketChangedSizeError } from './btree-errors.js';
 import type { LeafNode } from './nodes.js';
 import type { ResolvedRange } from './range.js';
+import type { Store } from './store.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({
   value: undefined,
@@ -33,6 +34,8 @@ abstract class RangeCursor<T> implements IterableIterator<T, undefined> {
   protected size = 0;
   private readonly last: LeafNode | null;
   private readonly lastIndex: number;
+  /** Written only so that {@link lookAhead}'s reads are not optimised away. */
+  private fetched = 0;
 
   constructor(range: ResolvedRange | null) {
     this.last = range?.last ?? null;
@@ -52,6 +55,21 @@ abstract class RangeCursor<T> implements IterableIterator<T, undefined> {
     this.index = index;
     this.size = leaf._len;
     this.end = leaf === this.last ? this.lastIndex : leaf._len - 1;
+    this.lookAhead(leaf);
+  }
+
+  /**
+   * Reads the next leaf and its key array, so the memory holding them is
+   * on its way while this leaf's items are consumed: leaves lie scattered
+   * over the heap, and a walk that meets each one only when it gets there
+   * waits for memory at every leaf (see docs/btrees.md, "Performance
+   * notes"). A ghost is not loaded: it has no key array yet.
+   */
+  private lookAhead(leaf: LeafNode): void {
+    const next = leaf._next;
+    if (next === null || next === undefined) return;
+    const keys = next._keys as Store | undefined;
+    if (keys !== undefined) this.fetched = keys.length;
   }
 
   /** Moves past the item just read. */
