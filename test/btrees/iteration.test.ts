@@ -1,6 +1,9 @@
 /** Iteration, and what happens when keys are added or removed during it. */
 import { describe, expect, it } from 'vitest';
 import type { IIBucket } from '../../src/btrees/index.js';
+import { DB } from '../../src/connection/db.js';
+import { MappingStorage } from '../../src/storage/mapping/mapping-storage.js';
+import { TransactionManager } from '../../src/transaction/index.js';
 import {
   BucketChangedSizeError,
   IIBTree,
@@ -70,6 +73,29 @@ describe('iteration', () => {
     const t = new IIBTree();
     expect(t.keys()[Symbol.iterator]().next()).toEqual({ value: undefined, done: true });
     expect([...new IIBTree([[1, 1]]).keys({ min: 2 })]).toEqual([]);
+  });
+
+  it('an iterator loads a ghost bucket only when it reaches it', async () => {
+    const db = new DB(new MappingStorage());
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    const tree = new IIBTree(Array.from({ length: 1000 }, (_, i) => [i, i] as [number, number]));
+    conn.root.tree = tree;
+    await tm.commit();
+    conn.cacheMinimize();
+    const iterator = tree.keys()[Symbol.iterator]();
+    expect(iterator.next().value).toBe(0);
+    const first = tree._firstBucket!;
+    first._p_activate();
+    const second = first._next!;
+    expect(second._p_status).toBe('ghost');
+    // Reading the last item of a bucket steps into the next one (loading it).
+    for (let i = 1; i < first._len - 1; i++) expect(iterator.next().value).toBe(i);
+    expect(second._p_status).toBe('ghost');
+    expect(iterator.next().value).toBe(first._len - 1);
+    expect(second._p_status).toBe('saved');
+    expect(iterator.next().value).toBe(first._len);
+    await db.close();
   });
 
   it('a bucket of a tree, iterated on its own, yields only its own keys', () => {
