@@ -7,6 +7,7 @@
 
 import { CorruptedDataError } from '../errors.js';
 import { mergeLeafStates } from './conflict-resolution.js';
+import { leafWriteState } from './write-state.js';
 import { leafClear, leafDelete, leafGetState, leafSet, parseLeafState } from './leaf-ops.js';
 import type { Change, LeafNode } from './nodes.js';
 import { isLeaf } from './nodes.js';
@@ -84,6 +85,16 @@ export abstract class BucketSet<K> extends SetBase<K> implements LeafNode {
   /** The stored state: `[keys]` or `[keys, next]`. */
   override __getstate__(): unknown {
     return leafGetState(this);
+  }
+
+  /**
+   * The state a commit writes: `__getstate__`'s, sharing this leaf's arrays
+   * (see write-state.ts); a subclass overriding `__getstate__` writes that.
+   * @internal
+   */
+  _p_writeState(): unknown {
+    if (this.__getstate__ !== BucketSet.prototype.__getstate__) return this.__getstate__();
+    return leafWriteState(this);
   }
 
   /**

@@ -6,6 +6,7 @@
 
 import { CorruptedDataError } from '../errors.js';
 import { mergeLeafStates } from './conflict-resolution.js';
+import { leafWriteState } from './write-state.js';
 import { leafClear, leafDelete, leafGetState, leafSet, parseLeafState } from './leaf-ops.js';
 import type { EntriesSource } from './mapping-base.js';
 import { MappingBase } from './mapping-base.js';
@@ -76,6 +77,16 @@ export abstract class Bucket<K, V> extends MappingBase<K, V> implements LeafNode
   /** The stored state: `[keys, values]` or `[keys, values, next]`. */
   override __getstate__(): unknown {
     return leafGetState(this);
+  }
+
+  /**
+   * The state a commit writes: `__getstate__`'s, sharing this leaf's arrays
+   * (see write-state.ts); a subclass overriding `__getstate__` writes that.
+   * @internal
+   */
+  _p_writeState(): unknown {
+    if (this.__getstate__ !== Bucket.prototype.__getstate__) return this.__getstate__();
+    return leafWriteState(this);
   }
 
   /**

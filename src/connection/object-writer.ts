@@ -27,6 +27,16 @@ export interface WriterHost extends PersistentJar {
   adoptSlot(slot: PersistentSlot): Oid;
 }
 
+/**
+ * What a persistent class may add for commits: `_p_writeState()` returns
+ * the state to write, with the bytes `__getstate__()` would give, but the
+ * writer encodes it at once and never keeps it, so it may share the
+ * object's own arrays instead of copying them (BTree leaves do).
+ */
+export interface WriteStateSource {
+  _p_writeState(): unknown;
+}
+
 /** The registered name of a persistent object's class; UnstorableValueError when unregistered. */
 export function classNameOf(slot: PersistentSlot, registry: ClassRegistry): string {
   const cls = Object.getPrototypeOf(slot.target).constructor as abstract new () => object;
@@ -72,9 +82,15 @@ export class ObjectWriter implements EncodeContext {
     return this.cursor < this.pending.length ? this.pending[this.cursor++] : undefined;
   }
 
-  /** The record bytes of the current state of the object of `slot` (`__getstate__` runs on the raw object). */
+  /**
+   * The record bytes of the current state of the object of `slot`, from
+   * its `_p_writeState()` when it has one (see {@link WriteStateSource}),
+   * else its `__getstate__()` (run on the raw object).
+   */
   encode(slot: PersistentSlot): Uint8Array {
-    const state = (slot.target as Persistent).__getstate__();
+    const target = slot.target as Persistent & Partial<WriteStateSource>;
+    const state =
+      target._p_writeState === undefined ? target.__getstate__() : target._p_writeState();
     return encodeRecord(classNameOf(slot, this.registry), state, this);
   }
 
