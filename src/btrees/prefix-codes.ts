@@ -1,6 +1,6 @@
 /**
  * Prefix codes: a numeric digest of the string keys of one node, so a
- * search compares numbers in one contiguous array instead of strings
+ * search compares numbers in one array instead of strings
  * scattered over the heap.
  *
  * For a node whose keys are all strings, the codes are:
@@ -16,8 +16,8 @@
  * need their strings compared. So a search is a binary search over the
  * codes, reading no string when the keys end within three units of the
  * prefix (as keys of a node often do: they share most of their length).
- * A sought key that does not start
- * with the prefix sorts before or after every key of the node.
+ * A sought key that does not start with the prefix sorts before or after
+ * every key of the node.
  *
  * The codes are derived data: never stored, never seen by `check()`,
  * conflict resolution or the stored state. They are valid while
@@ -26,9 +26,9 @@
  * its first search; a ghost loses them with its other fields. The places
  * that change a keys array in place keep them: an insert adds the new
  * key's code when it starts with the prefix (always so strictly inside the
- * node's range; the prefix may then be shorter than the keys' common one,
- * which costs ties, never correctness) and drops the codes otherwise; a
- * removal removes the code; a truncation drops the codes.
+ * node's range) and drops the codes otherwise; a removal removes the code
+ * (the prefix may then be shorter than the keys' common one, which costs
+ * ties, never correctness); a truncation drops the codes.
  *
  * `_codedKeys === _keys` with `_codes === null` records a node whose keys
  * are not all strings: it is searched by the key type's own search.
@@ -98,14 +98,18 @@ function searchCoded(node: Node, size: number, key: string): number {
     if (codes[mid]! < code) lo = mid + 1;
     else hi = mid;
   }
-  if (code % MORE === 0) return lo < size && codes[lo] === code ? lo : ~lo;
-  while (lo < size && codes[lo] === code) {
-    const m = keys[lo] as string;
-    if (m === key) return lo;
-    if (m > key) break;
-    lo++;
+  if (lo === size || codes[lo] !== code) return ~lo;
+  if (code % MORE === 0) return lo;
+  // Keys of this code go on past it: a binary search of their strings.
+  let end = lo + 1;
+  while (end < size && codes[end] === code) end++;
+  hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] as string) < key) lo = mid + 1;
+    else hi = mid;
   }
-  return ~lo;
+  return lo < end && keys[lo] === key ? lo : ~lo;
 }
 
 /** Codes the first `size` keys of `node` (or records that they are not all strings). */
@@ -165,6 +169,7 @@ function insertCode(codes: number[], size: number, index: number, code: number):
   for (let i = size; i > index; i--) codes[i] = codes[i - 1]!;
   codes[index] = code;
 }
+
 /**
  * Gives a new or loading node its (empty) code fields, after its other
  * fields: every node of a class then has one shape, whether made by a
@@ -192,7 +197,7 @@ export function codesAgree(node: Node, size: number): boolean {
   const codes = node._codes;
   const allStrings = keys.slice(0, size).every((k) => typeof k === 'string');
   if (codes === null) return !allStrings;
-  if (!allStrings || codes.length < size) return false;
+  if (!allStrings || codes.length !== size) return false;
   const prefix = node._prefix;
   for (let i = 0; i < size; i++) {
     const key = keys[i] as string;

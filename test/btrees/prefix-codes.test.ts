@@ -56,7 +56,7 @@ function nodesOf(root: Node): Node[] {
 
 function expectCodesAgree(root: Node): void {
   for (const node of nodesOf(root)) {
-    const size = node._isLeaf ? node._len : node._len - 1;
+    const size = node._isLeaf ? node._len : Math.max(0, node._len - 1);
     expect(codesAgree(node, size)).toBe(true);
   }
 }
@@ -102,6 +102,18 @@ describe('prefix codes', () => {
         expectCodesAgree(tree as unknown as Node);
       }),
     );
+  });
+
+  it('find keys among many that share their code (long keys agreeing on the coded units)', () => {
+    const tree = new OOBTree<string, number>();
+    const tied = Array.from({ length: 26 }, (_, i) => `bxxx${String.fromCharCode(65 + i)}y`);
+    for (const k of ['a', ...tied, 'c']) tree.set(k, k.length);
+    for (const k of tied) expect(tree.get(k)).toBe(6);
+    for (const k of ['bxxx', 'bxxxA', 'bxxxAz', 'bxxx@', 'bxxx[', 'bxxxZz', 'b', 'bz']) {
+      expect(tree.has(k)).toBe(false);
+    }
+    expect([...tree.keys({ min: 'bxxxC', max: 'bxxxEz' })]).toEqual(['bxxxCy', 'bxxxDy', 'bxxxEy']);
+    expectCodesAgree(tree as unknown as Node);
   });
 
   it('are coded for every all-string node a search visits, and for no other', () => {
