@@ -40,11 +40,19 @@ export class TransactionBuffer {
     return this.memoryUsed + this.spillUsed;
   }
 
-  /** Forgets everything gathered (the spill file is kept open for reuse). */
+  /**
+   * Forgets everything gathered (the spill file is kept open for reuse). A
+   * large memory block is kept while transactions fill a good part of it
+   * (a run of large commits reuses it instead of mapping fresh pages each
+   * time), and let go after a transaction that needed little of it.
+   */
   reset(): void {
+    const used = this.memoryUsed;
     this.memoryUsed = 0;
     this.spillUsed = 0;
-    if (this.memory.length > 1 << 20) this.memory = new Uint8Array(4096);
+    if (this.memory.length > GROW_BY_DOUBLING_MAX && used < this.memory.length / 8) {
+      this.memory = new Uint8Array(4096);
+    }
   }
 
   /** Appends `bytes`. */
