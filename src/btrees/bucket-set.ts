@@ -7,6 +7,7 @@
 
 import { CorruptedDataError } from '../errors.js';
 import { mergeLeafStates } from './conflict-resolution.js';
+import { SHARES_DECODED_BINARIES } from '../serialize/binary-kinds.js';
 import { leafWriteState } from './write-state.js';
 import { leafClear, leafDelete, leafGetState, leafSet, parseLeafState } from './leaf-ops.js';
 import type { Change, LeafNode } from './nodes.js';
@@ -24,6 +25,12 @@ import type { Position } from './tree-ops.js';
  * O(n) inserts). Concurrent changes to different keys merge at commit.
  */
 export abstract class BucketSet<K> extends SetBase<K> implements LeafNode {
+  /**
+   * Decoded typed arrays of this class's records may be views on shared
+   * blocks (binary-kinds.ts): a leaf never hands its stores out.
+   * @internal
+   */
+  static readonly [SHARES_DECODED_BINARIES] = true;
   declare readonly _isLeaf: true;
   /** @internal */
   declare _keys: Store;

@@ -6,6 +6,7 @@
 
 import { CorruptedDataError } from '../errors.js';
 import { mergeLeafStates } from './conflict-resolution.js';
+import { SHARES_DECODED_BINARIES } from '../serialize/binary-kinds.js';
 import { leafWriteState } from './write-state.js';
 import { leafClear, leafDelete, leafGetState, leafSet, parseLeafState } from './leaf-ops.js';
 import type { EntriesSource } from './mapping-base.js';
@@ -24,6 +25,12 @@ import type { Position } from './tree-ops.js';
  * to different keys of a Bucket merge at commit (see conflict resolution).
  */
 export abstract class Bucket<K, V> extends MappingBase<K, V> implements LeafNode {
+  /**
+   * Decoded typed arrays of this class's records may be views on shared
+   * blocks (binary-kinds.ts): a leaf never hands its stores out.
+   * @internal
+   */
+  static readonly [SHARES_DECODED_BINARIES] = true;
   declare readonly _isLeaf: true;
   /** @internal */
   declare _keys: Store;
