@@ -32,9 +32,15 @@ export interface Position {
   index: number;
 }
 
-/** Index of the child of `node` whose key range holds `key`. */
+/**
+ * Index of the child of `node` whose key range holds `key`. Keys other
+ * than strings skip the prefix codes' dispatch (see `leafSet`).
+ */
 export function childIndex(node: TreeNode, key: unknown): number {
-  const i = searchNode(node, node._len - 1, key);
+  const i =
+    typeof key === 'string'
+      ? searchNode(node, node._len - 1, key)
+      : node._keyType.search(node._keys, node._len - 1, key);
   return i >= 0 ? i + 1 : ~i;
 }
 
