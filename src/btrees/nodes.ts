@@ -37,7 +37,7 @@ interface NodeBase extends PersistentObject {
   readonly _keyType: DataType;
   /** Prefix codes of string keys (see prefix-codes.ts); valid while `_codedKeys` is `_keys`. */
   _codes: number[] | null;
-  /** The keys array `_codes` describes, or null (absent on nodes never searched by code). */
+  /** The keys array `_codes` describes, or null; absent on numeric nodes (never coded). */
   _codedKeys: Store | null;
   /** The prefix every key starts with, when `_codes` is valid. */
   _prefix: string;
