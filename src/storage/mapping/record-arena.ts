@@ -11,21 +11,27 @@
  *
  * Chunks are never written again below their fill point, so a view handed
  * out never changes. A chunk lives as long as one revision in it does.
+ * Chunks start at 1 KiB and double up to 32 KiB, so a storage holding a
+ * few records holds little memory.
  *
  * @module
  */
 
-/** Bytes per shared chunk. */
-const CHUNK_BYTES = 32 * 1024;
+/** Bytes of the first shared chunk; each next one is twice as large, up to {@link CHUNK_BYTES_MAX}. */
+const FIRST_CHUNK_BYTES = 1024;
+/** Bytes of the largest shared chunk. */
+const CHUNK_BYTES_MAX = 32 * 1024;
 /** Records at least this large get a chunk of their own (their exact size). */
 const OWN_CHUNK_MIN = 2 * 1024;
 
+const NO_BYTES = new Uint8Array(0);
+
 /** Copies of record bytes, packed into shared chunks. */
 export class RecordArena {
-  #chunk = new Uint8Array(CHUNK_BYTES);
+  #chunk = NO_BYTES;
   #used = 0;
   /** The chunk holding the last copy (see {@link copy}). */
-  chunk: Uint8Array = this.#chunk;
+  chunk: Uint8Array = NO_BYTES;
   /** Where the last copy starts in {@link chunk}. */
   offset = 0;
 
@@ -37,8 +43,10 @@ export class RecordArena {
       this.offset = 0;
       return;
     }
-    if (this.#used + length > CHUNK_BYTES) {
-      this.#chunk = new Uint8Array(CHUNK_BYTES);
+    if (this.#used + length > this.#chunk.length) {
+      // Small storages keep small chunks; busy ones reach the largest soon.
+      const size = Math.min(CHUNK_BYTES_MAX, Math.max(FIRST_CHUNK_BYTES, this.#chunk.length * 2));
+      this.#chunk = new Uint8Array(size);
       this.#used = 0;
     }
     this.#chunk.set(data, this.#used);
