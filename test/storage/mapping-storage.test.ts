@@ -48,7 +48,9 @@ describe('MappingStorage specifics', () => {
 
   it('keeps small records side by side in shared chunks, and large ones apart', async () => {
     const s = new MappingStorage();
-    const small = Array.from({ length: 20 }, (_, i) => record(`small ${i}`));
+    const small = Array.from({ length: 20 }, (_, i) =>
+      record(i === 0 ? 'm'.repeat(1500) : `small ${i}`),
+    );
     const large = record('x'.repeat(10_000));
     const { oids } = await createObjects(s, [...small, large]);
     const loaded = oids.map((oid) => s.loadAt(oid, MAX_TID)!.data!);

@@ -45,7 +45,11 @@ export class RecordArena {
     }
     if (this.#used + length > this.#chunk.length) {
       // Small storages keep small chunks; busy ones reach the largest soon.
-      const size = Math.min(CHUNK_BYTES_MAX, Math.max(FIRST_CHUNK_BYTES, this.#chunk.length * 2));
+      const doubled = Math.min(
+        CHUNK_BYTES_MAX,
+        Math.max(FIRST_CHUNK_BYTES, this.#chunk.length * 2),
+      );
+      const size = Math.max(doubled, length);
       this.#chunk = new Uint8Array(size);
       this.#used = 0;
     }
