@@ -9,7 +9,8 @@
  * database has) fall back to a `Map`. Iteration is in ascending oid order,
  * not insertion order.
  *
- * @internal Used by the object cache and MappingStorage; not public API.
+ * @internal Used by the object cache, the connection's added objects and
+ * MappingStorage; not public API.
  * @module
  */
 
@@ -26,6 +27,11 @@ export class OidMap<V> implements ReadonlyMap<Oid, V> {
   #pages: (V | undefined)[][] = [];
   #overflow: Map<Oid, V> | undefined;
   #size = 0;
+
+  /** A map holding `entries` (pairs of oid and value), if given. */
+  constructor(entries?: Iterable<readonly [Oid, V]>) {
+    if (entries !== undefined) for (const [oid, value] of entries) this.set(oid, value);
+  }
 
   /** The number of entries. */
   get size(): number {

@@ -12,6 +12,7 @@ import type { Oid, Tid } from '../ids.js';
 import type { PersistentObject, PersistentStateCode } from '../persistent/interfaces.js';
 import { GHOST } from '../persistent/interfaces.js';
 import { installState } from '../persistent/persistent.js';
+import { OidMap } from '../oid-map.js';
 import { ghostify, slotOf } from '../persistent/slot.js';
 import type { DataManagerSavepoint } from '../transaction/interfaces.js';
 import type { ObjectWriter } from './object-writer.js';
@@ -19,11 +20,11 @@ import type { ObjectWriter } from './object-writer.js';
 /** What a savepoint needs from its connection. */
 export interface SavepointHost {
   registered(): PersistentObject[];
-  added(): Map<Oid, PersistentObject>;
+  added(): OidMap<PersistentObject>;
   readCurrents(): Map<Oid, Tid>;
   restore(
     registered: PersistentObject[],
-    added: Map<Oid, PersistentObject>,
+    added: OidMap<PersistentObject>,
     readCurrents: Map<Oid, Tid>,
   ): void;
   writer(): ObjectWriter;
@@ -44,7 +45,7 @@ export class ConnectionSavepoint implements DataManagerSavepoint {
   private readonly owner: object;
   private readonly states = new Map<PersistentObject, SavedState>();
   private readonly registered: PersistentObject[];
-  private readonly added: Map<Oid, PersistentObject>;
+  private readonly added: OidMap<PersistentObject>;
   private readonly readCurrents: Map<Oid, Tid>;
   private valid = true;
 
@@ -60,7 +61,7 @@ export class ConnectionSavepoint implements DataManagerSavepoint {
       this.states.set(obj, { data: writer.encode(slot), serial: slot.serial, state: slot.state });
     }
     this.registered = [...host.registered()];
-    this.added = new Map(host.added());
+    this.added = new OidMap(host.added());
     this.readCurrents = new Map(host.readCurrents());
   }
 
@@ -83,7 +84,7 @@ export class ConnectionSavepoint implements DataManagerSavepoint {
       installState(obj, this.host.decode(saved.data).state, saved.serial, saved.data.length);
       slot.state = saved.state;
     }
-    this.host.restore([...this.registered], new Map(this.added), new Map(this.readCurrents));
+    this.host.restore([...this.registered], new OidMap(this.added), new Map(this.readCurrents));
   }
 
   /** @internal The transaction ended. */

@@ -53,6 +53,7 @@ import type { DBInternals, TransactionManagerLike } from './db-internals.js';
 import { ObjectCache } from './object-cache.js';
 import type { CacheStats } from './object-cache.js';
 import { ObjectWriter } from './object-writer.js';
+import { OidMap } from '../oid-map.js';
 import { Root } from './builtin-classes.js';
 import type { UntypedRoot } from './builtin-classes.js';
 
@@ -100,7 +101,8 @@ export class Connection<R extends object = UntypedRoot>
   private opened = false;
   private joined: Transaction | undefined;
   private registered: PersistentObject[] = [];
-  private added = new Map<Oid, PersistentObject>();
+  /** The objects added in this transaction (new oids: oid order is the order they were added). */
+  private added = new OidMap<PersistentObject>();
   private readCurrents = new Map<Oid, Tid>();
   private invalidations = new Map<Oid, Tid>();
   private invalidateEverything = false;
@@ -646,7 +648,7 @@ export class Connection<R extends object = UntypedRoot>
     this.inCommit = false;
     // Replaced only when used (most transactions read nothing current; small ones add nothing).
     if (this.registered.length > 0) this.registered = [];
-    if (this.added.size > 0) this.added = new Map();
+    if (this.added.size > 0) this.added = new OidMap();
     if (this.readCurrents.size > 0) this.readCurrents = new Map();
     this.committing = undefined;
     this.joined = undefined;
