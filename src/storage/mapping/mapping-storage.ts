@@ -56,6 +56,9 @@ import { sliceUndoLog, undoSpecificationFilter } from '../undo-log-slice.js';
 import { packTables } from './mapping-pack.js';
 import { RevisionTable } from './revision-table.js';
 import { planUndo } from './mapping-undo.js';
+import { OidMap } from '../../oid-map.js';
+import { PendingRecords } from './pending-records.js';
+import type { PendingRevision } from './pending-records.js';
 import { RecordArena } from './record-arena.js';
 import {
   StoredRevision,
@@ -91,19 +94,20 @@ interface PendingCommit {
     extension: Record<string, unknown>;
   };
   /** The revisions to commit, built at store time (a store of the same oid replaces one). */
-  readonly records: Map<Oid, Revision>;
+  readonly records: PendingRecords;
   /** Oids whose stores were changed by conflict resolution. */
   readonly resolved: Oid[];
 }
 
-/** The revision `pending` will commit for `oid`. */
-function pendingRevision(
+/** Stores in `pending` the revision it will commit for `oid`. */
+function storePending(
   pending: PendingCommit,
   oid: Oid,
   data: Uint8Array | null,
   dataTxn: Tid | undefined,
-): Revision {
-  return { oid, tid: pending.tid, serial: pending.tid, data, dataTxn, meta: pending.meta };
+): void {
+  const { tid, meta } = pending;
+  pending.records.set({ oid, tid, serial: tid, data, dataTxn, meta, position: 0 });
 }
 
 /** A copy of a transaction's extension, without the cost of a clone when it is empty. */
@@ -148,6 +152,8 @@ export class MappingStorage
   private revisions = new RevisionTable();
   /** Where committed record bytes are kept. */
   private arena = new RecordArena();
+  /** The oid index of the pending transaction's records (see pending-records.ts). */
+  private readonly pendingIndex = new OidMap<PendingRevision>();
   /** Committed transactions, oldest first. */
   private transactions: CommittedTransaction[] = [];
   private lastTid: Tid = ZERO_TID;
@@ -310,10 +316,12 @@ export class MappingStorage
       );
     }
     const pendingTid = tid ?? newTid(this.lastTid);
+    const meta = { tid: pendingTid, user: '', description: '', extension: {} };
+    this.pending?.records.release();
     this.pending = {
       tid: pendingTid,
-      meta: { tid: pendingTid, user: '', description: '', extension: {} },
-      records: new Map(),
+      meta,
+      records: new PendingRecords(this.pendingIndex, meta),
       resolved: [],
     };
   }
@@ -336,7 +344,7 @@ export class MappingStorage
       pending.resolved.push(oid);
     }
     this.bumpOid(oid);
-    pending.records.set(oid, pendingRevision(pending, oid, stored, undefined));
+    storePending(pending, oid, stored, undefined);
   }
 
   /** {@link store} that also takes the uncommitted blob file `filename` (moved in at finish). */
@@ -394,7 +402,7 @@ export class MappingStorage
         reason: 'cannot delete a changed object',
       });
     }
-    pending.records.set(oid, pendingRevision(pending, oid, null, undefined));
+    storePending(pending, oid, null, undefined);
   }
 
   /** Writes a revision with the transaction's given tid (`serial`), without conflict checks. */
@@ -413,7 +421,7 @@ export class MappingStorage
       );
     }
     this.bumpOid(oid);
-    pending.records.set(oid, pendingRevision(pending, oid, data, prevTxn));
+    storePending(pending, oid, data, prevTxn);
   }
 
   /** {@link restore} that also takes the uncommitted blob file `filename` (moved in at finish). */
@@ -439,7 +447,7 @@ export class MappingStorage
       db: this.db,
     });
     for (const [oid, record] of planned) {
-      pending.records.set(oid, pendingRevision(pending, oid, record.data, record.dataTxn));
+      storePending(pending, oid, record.data, record.dataTxn);
     }
     return [...planned.keys()];
   }
@@ -458,7 +466,7 @@ export class MappingStorage
     if (tid <= this.lastTid) assert(false, 'tids must strictly increase');
     this.blobs.finish(tid);
     const oids = this.commit(pending, txn);
-    this.pending = undefined;
+    this.dropPending();
     try {
       this.db?.invalidate(tid, oids);
     } finally {
@@ -470,7 +478,7 @@ export class MappingStorage
   /** Drops the pending commit of `txn` and releases the lock; ignored for other transactions and after close. */
   async tpcAbort(txn: TransactionMetaData): Promise<void> {
     if (this.closed || !this.tpc.isCurrent(txn)) return;
-    this.pending = undefined;
+    this.dropPending();
     this.blobs.abort();
     this.tpc.end();
   }
@@ -521,7 +529,7 @@ export class MappingStorage
     if (this.closed) return;
     this.closed = true;
     this.tpc.lock.close(new StorageClosedError(this.name, 'begin a transaction'));
-    this.pending = undefined;
+    this.dropPending();
     this.revisions = new RevisionTable();
     this.transactions = [];
     this.blobs.close();
@@ -599,13 +607,14 @@ export class MappingStorage
     meta.user = txn.user;
     meta.description = txn.description;
     meta.extension = copyExtension(txn.extension);
-    const records = new Array<Revision>(pending.records.size);
-    const oids = new Array<Oid>(pending.records.size);
+    const pendingRecords = pending.records.values();
+    const records = new Array<Revision>(pendingRecords.length);
+    const oids = new Array<Oid>(pendingRecords.length);
     let live = 0;
     let bytes = 0;
     let at = 0;
     const arena = this.arena;
-    for (const pendingRevision of pending.records.values()) {
+    for (const pendingRevision of pendingRecords) {
       const revision = new StoredRevision(pendingRevision, arena);
       records[at] = revision;
       oids[at++] = revision.oid;
@@ -629,6 +638,12 @@ export class MappingStorage
     });
     this.lastTid = pending.tid;
     return oids;
+  }
+
+  /** Forgets the pending transaction, and its entries in the oid index. */
+  private dropPending(): void {
+    this.pending?.records.release();
+    this.pending = undefined;
   }
 
   /** Removes the blob files of revisions that pack removed (kept: files a revision uses). */

@@ -31,8 +31,8 @@ export interface PendingRecord {
 /** What {@link planUndo} reads. */
 export interface UndoContext {
   readonly revisions: ReadonlyMap<Oid, readonly Revision[]>;
-  /** Records already written by the transaction doing the undo. */
-  readonly pending: ReadonlyMap<Oid, PendingRecord>;
+  /** Records already written by the transaction doing the undo, by oid. */
+  readonly pending: { get(oid: Oid): PendingRecord | undefined };
   /** Merges conflicting changes; without it, only clean undos succeed. */
   readonly db: StorageDB | undefined;
 }
