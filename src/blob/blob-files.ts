@@ -23,6 +23,13 @@ export interface BlobFiles {
 
 const filesOf = new WeakMap<object, BlobFiles>();
 
+/**
+ * Whether any blob state was ever made in this process: until then the
+ * commit and abort hooks, called for every object a connection stores,
+ * skip the WeakMap lookup.
+ */
+let anyBlobFiles = false;
+
 let detachedDirectory: string | undefined;
 
 /** True for an object that has blob state (a `Blob` that was used). */
@@ -33,7 +40,10 @@ export function isBlob(obj: object): boolean {
 /** The uncommitted state of `blob` (created empty on first use). */
 export function blobFiles(blob: object): BlobFiles {
   let files = filesOf.get(blob);
-  if (files === undefined) filesOf.set(blob, (files = { uncommitted: undefined, writing: false }));
+  if (files === undefined) {
+    filesOf.set(blob, (files = { uncommitted: undefined, writing: false }));
+    anyBlobFiles = true;
+  }
   return files;
 }
 
@@ -49,6 +59,7 @@ export function newBlobFileName(directory: string | undefined): string {
  * @throws BlobError when a writer is still open.
  */
 export function uncommittedBlobFile(obj: object): string | undefined {
+  if (!anyBlobFiles) return undefined;
   const files = filesOf.get(obj);
   if (files === undefined) return undefined;
   if (files.writing) {
@@ -61,12 +72,14 @@ export function uncommittedBlobFile(obj: object): string | undefined {
 
 /** The transaction committed: the storage now owns the uncommitted file. */
 export function blobCommitted(obj: object): void {
+  if (!anyBlobFiles) return;
   const files = filesOf.get(obj);
   if (files !== undefined) files.uncommitted = undefined;
 }
 
 /** The transaction (or a savepoint) was rolled back: the uncommitted data is dropped. */
 export function blobAborted(obj: object): void {
+  if (!anyBlobFiles) return;
   const files = filesOf.get(obj);
   if (files === undefined || files.uncommitted === undefined) return;
   removeFile(files.uncommitted);
