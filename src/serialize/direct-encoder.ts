@@ -59,6 +59,8 @@ const UINT64_END = 2n ** 64n;
 const SLAB_BYTES = 16 * 1024;
 /** Records larger than this get a buffer of their own instead of a slab view. */
 const SHARED_RECORD_MAX = 2 * 1024;
+/** The largest scratch buffer kept from one record to the next. */
+const SCRATCH_KEPT_MAX = 1024 * 1024;
 
 const NodeBuffer: typeof Buffer | undefined = (globalThis as { Buffer?: typeof Buffer }).Buffer;
 
@@ -112,6 +114,11 @@ class PlainStateWriter {
   finish(): void {
     this.busy = false;
     this.ctx = undefined;
+    // A scratch buffer grown for one large state is not kept for the next.
+    if (this.buf.length > SCRATCH_KEPT_MAX) {
+      this.buf = newBytes(SLAB_BYTES);
+      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    }
   }
 
   /** Makes room for `bytes` more bytes at `pos`. */

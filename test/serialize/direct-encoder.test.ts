@@ -141,6 +141,17 @@ describe('the direct encoding path of plain states', () => {
     expect(small.buffer.byteLength).toBeLessThanOrEqual(16 * 1024);
   });
 
+  it('writes a state of megabytes, and small states after it, to the bytes of the general path', () => {
+    const large = { items: Array.from({ length: 3000 }, (_, i) => 'z'.repeat(700) + i) };
+    expect(bytesOf(encodeRecord('test.Any', large, encodeContext()))).toBe(
+      bytesOf(encodeGeneral('test.Any', large, encodeContext())),
+    );
+    const small = { n: 1, s: 'after' };
+    expect(bytesOf(encodeRecord('test.Any', small, encodeContext()))).toBe(
+      bytesOf(encodeGeneral('test.Any', small, encodeContext())),
+    );
+  });
+
   it('encodes a record from inside a persistentRef callback (the inner one by the general path)', () => {
     const outer = encodeContext();
     const inner: Uint8Array[] = [];
