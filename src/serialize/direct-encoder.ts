@@ -59,6 +59,8 @@ const UINT64_END = 2n ** 64n;
 const SLAB_BYTES = 16 * 1024;
 /** Records larger than this get a buffer of their own instead of a slab view. */
 const SHARED_RECORD_MAX = 2 * 1024;
+/** The most `persistentRef` answers whose arrays are kept from one record to the next. */
+const ANSWERS_KEPT_MAX = 4096;
 /** The largest scratch buffer kept from one record to the next. */
 const SCRATCH_KEPT_MAX = 1024 * 1024;
 
@@ -108,7 +110,9 @@ class PlainStateWriter {
     this.classIndexes.length = 0;
     this.structured = false;
     this.classes.length = 0;
-    if (this.answers.count > 0) this.answers.clear();
+    // Arrays grown for a state of many objects are not kept for the next.
+    if (this.answers.count > ANSWERS_KEPT_MAX) this.answers = new RefAnswers();
+    else if (this.answers.count > 0) this.answers.clear();
   }
 
   finish(): void {
