@@ -5,7 +5,11 @@
  * iteration, a 10% range, the records one lookup loads and full iteration
  * after reopening (every bucket loaded from the storage), and what one
  * changed key costs in records and bytes.
- * The in-memory operations are compared with the `sorted-btree` package.
+ * The in-memory operations are compared with the `sorted-btree` package,
+ * and with Python's BTrees (C extensions) in the same run when a Python
+ * with BTrees is found (`ZODB_BENCH_PYTHON`, else `python3`, else
+ * `/usr/bin/python3`; Debian's package is `python3-btrees`): same keys, same
+ * order, same machine at the same moment (bench/python/btrees_reference.py).
  * Each timed phase starts after a full garbage collection (when the runner
  * exposes `gc`), and its note gives the CPU seconds it used.
  *
@@ -14,9 +18,11 @@
  * times, equal on the IIBTree in-memory figures, 2x on iteration after
  * reopen. `--quick` uses 10^5 keys.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sortedBTree from 'sorted-btree';
 import { DB, FileStorage, MappingStorage, TransactionManager } from 'zodb';
 import type { Storage } from 'zodb';
@@ -33,6 +39,8 @@ interface TreeCase {
   reference: { insert: number; lookup: number; commit: number; iterate: number; reopen: number };
   /** How many times the reference the target is, per figure. */
   factor: { insert: number; lookup: number; commit: number; iterate: number; reopen: number };
+  /** Python's in-memory figures measured in this run, when there are any. */
+  live?: PythonFigures | undefined;
 }
 
 interface StorageKind {
@@ -43,9 +51,20 @@ interface StorageKind {
   reopen(previous: Storage): Promise<Storage>;
 }
 
+/**
+ * A uniform random permutation (Fisher-Yates), the same on every run:
+ * mulberry32 from seed 42, whose 32-bit integer steps are exact in
+ * JavaScript (and in bench/python/btrees_reference.py, which makes the same
+ * permutation for Python's BTrees).
+ */
 function shuffled<T>(items: T[]): T[] {
-  let seed = 42;
-  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+  let state = 42;
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];
@@ -152,6 +171,10 @@ async function runCase(reporter: BenchReporter, kind: StorageKind, c: TreeCase):
           : reference! * c.factor[ref];
     const counted = unit === 'records' || unit === 'bytes';
     const cpu = counted ? undefined : `cpu ${lastCpuSeconds.toFixed(3)} s`;
+    const live =
+      ref === 'insert' || ref === 'lookup' || ref === 'iterate' ? c.live?.[ref] : undefined;
+    const vsLive =
+      live === undefined ? undefined : `${(value / live.rate).toFixed(2)}x Python in this run`;
     reporter.record({
       suite: 'btrees',
       workload: `${c.name} ${workload}`,
@@ -161,7 +184,7 @@ async function runCase(reporter: BenchReporter, kind: StorageKind, c: TreeCase):
       reference,
       target,
       better: lower ? 'lower' : 'higher',
-      note: [note, cpu].filter((part) => part !== undefined).join('; ') || undefined,
+      note: [note, vsLive, cpu].filter((part) => part !== undefined).join('; ') || undefined,
     });
   };
   let storage = await kind.create();
@@ -296,6 +319,80 @@ function compareWithSortedBTree(reporter: BenchReporter, name: string, keys: Key
   if (sum === 0.5) process.stderr.write('');
 }
 
+/** Python's in-memory figures for one family, per wall-clock second, with CPU seconds. */
+type PythonFigures = Record<'insert' | 'lookup' | 'iterate', { rate: number; cpu: number }>;
+
+interface PythonRun extends PythonFigures {
+  python: string;
+  btrees: string;
+}
+
+/** A Python that imports BTrees with C extensions, or undefined. */
+function findPython(): string | undefined {
+  const candidates = [process.env.ZODB_BENCH_PYTHON, 'python3', '/usr/bin/python3'];
+  const probe = 'from BTrees.OOBTree import OOBTree; assert not OOBTree.__name__.endswith("Py")';
+  for (const candidate of candidates) {
+    if (candidate === undefined || candidate === '') continue;
+    const result = spawnSync(candidate, ['-c', probe], { stdio: 'ignore' });
+    if (result.status === 0) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Runs bench/python/btrees_reference.py on `n` keys of each family (one
+ * process each) and records its figures (variant `Python ... BTrees ...`);
+ * a family's figures are undefined when no Python with BTrees is found or
+ * its run fails (said on stderr: the rest of the suite goes on).
+ */
+function measurePython(
+  reporter: BenchReporter,
+  n: number,
+): Partial<Record<'OO' | 'II', PythonFigures>> {
+  const python = findPython();
+  if (python === undefined) {
+    process.stderr.write(
+      "  (no Python with BTrees' C extensions: skipping the same-run comparison; " +
+        'apt-get install python3-btrees, or set ZODB_BENCH_PYTHON)\n',
+    );
+    return {};
+  }
+  const script = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    'python',
+    'btrees_reference.py',
+  );
+  const figures: Partial<Record<'OO' | 'II', PythonFigures>> = {};
+  for (const family of ['OO', 'II'] as const) {
+    settle();
+    const child = spawnSync(python, [script, family, String(n)], { encoding: 'utf8' });
+    if (child.status !== 0) {
+      process.stderr.write(
+        `  (Python's ${family}BTree run failed, exit ${child.status}: ${child.stderr.trim()})\n`,
+      );
+      continue;
+    }
+    const run = JSON.parse(child.stdout) as PythonRun;
+    figures[family] = run;
+    for (const [workload, key, unit] of [
+      ['insert', 'insert', 'keys/s'],
+      ['lookup', 'lookup', 'lookups/s'],
+      ['iterate keys', 'iterate', 'items/s'],
+    ] as const) {
+      reporter.record({
+        suite: 'btrees',
+        workload: `${family}BTree ${workload}`,
+        variant: `Python ${run.python}, BTrees ${run.btrees} (in memory)`,
+        value: run[key].rate,
+        unit,
+        note: `cpu ${run[key].cpu.toFixed(3)} s`,
+      });
+    }
+  }
+  return figures;
+}
+
 const suite: BenchSuite = async (reporter, { quick }) => {
   const n = quick ? 100_000 : 1_000_000;
   const strings = shuffled(Array.from({ length: n }, (_, i) => `key${String(i).padStart(8, '0')}`));
@@ -325,6 +422,9 @@ const suite: BenchSuite = async (reporter, { quick }) => {
       reopen: async (s) => FileStorage.open((s as FileStorage).name),
     },
   ];
+  const python = measurePython(reporter, n);
+  cases[0]!.live = python.OO;
+  cases[1]!.live = python.II;
   try {
     for (const kind of kinds) for (const c of cases) await runCase(reporter, kind, c);
     for (const c of cases) compareWithSortedBTree(reporter, c.name, c.keys);

@@ -1,0 +1,106 @@
+"""Python's BTrees (C extensions) on the btrees suite's in-memory workloads.
+
+Run by bench/suites/btrees.ts in the same run as the TypeScript figures, so
+the two are compared on the same machine at the same moment. Prints one
+JSON object: {"python": version, "btrees": version, "insert": {...},
+"lookup": {...}, "iterate": {...}}, each with the rate (per wall-clock
+second) and the CPU seconds it used, for one family (OO or II).
+
+The keys and their order are made exactly as the suite makes them: the same
+strings and integers in the same random permutation.
+
+Usage: python3 btrees_reference.py OO|II N
+"""
+
+import gc
+import json
+import sys
+import time
+
+
+M32 = 0xFFFFFFFF
+
+
+def imul(a, b):
+    return (a * b) & M32
+
+
+def shuffled(items):
+    """The suite's permutation (bench/suites/btrees.ts), bit for bit:
+    Fisher-Yates driven by mulberry32 from seed 42, in unsigned 32-bit steps
+    (JavaScript's signed ones have the same bits)."""
+    state = 42
+    for i in range(len(items) - 1, 0, -1):
+        state = (state + 0x6D2B79F5) & M32
+        t = imul(state ^ (state >> 15), 1 | state)
+        t = ((t + imul(t ^ (t >> 7), 61 | t)) & M32) ^ t
+        j = int(((t ^ (t >> 14)) & M32) / 4294967296.0 * (i + 1))
+        items[i], items[j] = items[j], items[i]
+    return items
+
+
+def timed(fn):
+    gc.collect()
+    cpu = time.process_time()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def measure(tree_class, keys):
+    n = len(keys)
+    tree = tree_class()
+    result = {}
+
+    def insert():
+        for i, key in enumerate(keys):
+            tree[key] = i
+
+    probes = shuffled(list(keys))
+    total = [0]
+
+    def lookup():
+        get = tree.get
+        s = 0
+        for key in probes:
+            s += get(key)
+        total[0] += s
+
+    def iterate():
+        for _ in tree.keys():
+            pass
+
+    for name, fn in (("insert", insert), ("lookup", lookup), ("iterate", iterate)):
+        seconds, cpu = timed(fn)
+        result[name] = {"rate": n / seconds, "cpu": cpu}
+    return result
+
+
+def main():
+    import BTrees
+    from BTrees.IIBTree import IIBTree
+    from BTrees.OOBTree import OOBTree
+
+    if OOBTree.__name__.endswith("Py") or IIBTree.__name__.endswith("Py"):
+        raise SystemExit("BTrees has no C extensions here")
+    family, n = sys.argv[1], int(sys.argv[2])
+    # Only this family's keys are alive: Python's cyclic collector walks
+    # every live container, so a second key list would slow the inserts.
+    if family == "OO":
+        tree_class, keys = OOBTree, shuffled(["key%08d" % i for i in range(n)])
+    elif family == "II":
+        tree_class, keys = IIBTree, shuffled([i * 3 for i in range(n)])
+    else:
+        raise SystemExit("family must be OO or II")
+    try:
+        from importlib.metadata import version
+
+        btrees_version = version("BTrees")
+    except Exception:  # an unpackaged install
+        btrees_version = getattr(BTrees, "__version__", "unknown")
+    out = {"python": sys.version.split()[0], "btrees": btrees_version}
+    out.update(measure(tree_class, keys))
+    print(json.dumps(out))
+
+
+main()
