@@ -260,8 +260,11 @@ function randomLoads(
   const start = performance.now();
   while (performance.now() - start < ms) {
     for (let i = 0; i < 1000; i++) {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      s.loadAt(oids[seed % oids.length]!, MAX_TID);
+      // A 32-bit LCG kept exact by Math.imul (a plain product in doubles
+      // loses its low bits and cycles within a few thousand steps); its
+      // high bits pick the record.
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      s.loadAt(oids[Math.floor((seed / 4294967296) * oids.length)]!, MAX_TID);
     }
     n += 1000;
   }
