@@ -20,6 +20,11 @@ export interface BenchFigure {
   target?: number | undefined;
   /** `higher` (default) or `lower` is better. */
   better?: 'higher' | 'lower';
+  /**
+   * How the figure compares with the same workload measured in the same
+   * run by another implementation, e.g. `1.52x Python`.
+   */
+  sameRun?: string | undefined;
   note?: string | undefined;
 }
 
@@ -30,8 +35,9 @@ export class BenchReporter {
   record(figure: BenchFigure): void {
     this.figures.push(figure);
     const target = figure.target === undefined ? '' : ` (target ${fmt(figure.target)})`;
+    const sameRun = figure.sameRun === undefined ? '' : ` [${figure.sameRun} in this run]`;
     process.stderr.write(
-      `  ${figure.suite} / ${figure.workload} / ${figure.variant}: ${fmt(figure.value)} ${figure.unit}${target}\n`,
+      `  ${figure.suite} / ${figure.workload} / ${figure.variant}: ${fmt(figure.value)} ${figure.unit}${target}${sameRun}\n`,
     );
   }
 }

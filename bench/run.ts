@@ -68,9 +68,20 @@ const rows = figures.map((f) => {
     ratio,
     f.target === undefined ? '' : fmt(f.target),
     met,
+    f.sameRun ?? '',
   ];
 });
-const header = ['suite', 'workload', 'variant', 'value', 'reference', 'vs ref', 'target', 'met'];
+const header = [
+  'suite',
+  'workload',
+  'variant',
+  'value',
+  'reference',
+  'vs ref',
+  'target',
+  'met',
+  'same run',
+];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
 console.log(line(header));

@@ -6,14 +6,21 @@ JSON object: {"python": version, "btrees": version, "insert": {...},
 "lookup": {...}, "iterate": {...}}, each with the rate (per wall-clock
 second) and the CPU seconds it used, for one family (OO or II).
 
+Given a directory (a third argument) and Python's ZODB importable (e.g. its
+source tree on PYTHONPATH), it also commits the tree and iterates it
+through a new connection, on MappingStorage and on FileStorage (in that
+directory): "zodb": version, "mapping" and "file": {"commit": {"seconds",
+"cpu"}, "reopen": {"rate", "cpu"}}.
+
 The keys and their order are made exactly as the suite makes them: the same
 strings and integers in the same random permutation.
 
-Usage: python3 btrees_reference.py OO|II N
+Usage: python3 btrees_reference.py OO|II N [DIRECTORY]
 """
 
 import gc
 import json
+import os
 import sys
 import time
 
@@ -76,6 +83,65 @@ def measure(tree_class, keys):
     return result
 
 
+def measure_database(tree_class, keys, kind, directory):
+    """Commit of the tree with every key, then iteration of its keys through
+    a new connection (after reopening, for FileStorage): as the suite
+    measures ours. Needs Python's ZODB importable."""
+    import transaction
+    import ZODB
+    from ZODB.FileStorage import FileStorage
+    from ZODB.MappingStorage import MappingStorage
+
+    n = len(keys)
+    path = os.path.join(directory, "%s-%s.fs" % (tree_class.__name__, kind))
+
+    def open_storage():
+        return MappingStorage() if kind == "mapping" else FileStorage(path)
+
+    storage = open_storage()
+    db = ZODB.DB(storage, cache_size=2 * n)
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    tree = tree_class()
+    conn.root()["tree"] = tree
+    tm.commit()
+    for i, key in enumerate(keys):
+        tree[key] = i
+    seconds, cpu = timed(tm.commit)
+    result = {"commit": {"seconds": seconds, "cpu": cpu}}
+    if kind == "file":
+        conn.close()
+        db.close()
+        db = ZODB.DB(open_storage(), cache_size=2 * n)
+    # A second connection has a cache of its own: every bucket is loaded.
+    reloaded = db.open(transaction_manager=transaction.TransactionManager())
+    again = reloaded.root()["tree"]
+    again._p_activate()
+    count = [0]
+
+    def iterate():
+        c = 0
+        for _ in again.keys():
+            c += 1
+        count[0] = c
+
+    seconds, cpu = timed(iterate)
+    if count[0] != n:
+        raise SystemExit("iterated %d keys after reopen, expected %d" % (count[0], n))
+    result["reopen"] = {"rate": n / seconds, "cpu": cpu}
+    db.close()
+    return result
+
+
+def version_of(distribution, module):
+    try:
+        from importlib.metadata import version
+
+        return version(distribution)
+    except Exception:  # an unpackaged install, e.g. a source tree on PYTHONPATH
+        return getattr(module, "__version__", "source")
+
+
 def main():
     import BTrees
     from BTrees.IIBTree import IIBTree
@@ -84,6 +150,7 @@ def main():
     if OOBTree.__name__.endswith("Py") or IIBTree.__name__.endswith("Py"):
         raise SystemExit("BTrees has no C extensions here")
     family, n = sys.argv[1], int(sys.argv[2])
+    directory = sys.argv[3] if len(sys.argv) > 3 else None
     # Only this family's keys are alive: Python's cyclic collector walks
     # every live container, so a second key list would slow the inserts.
     if family == "OO":
@@ -92,14 +159,17 @@ def main():
         tree_class, keys = IIBTree, shuffled([i * 3 for i in range(n)])
     else:
         raise SystemExit("family must be OO or II")
-    try:
-        from importlib.metadata import version
-
-        btrees_version = version("BTrees")
-    except Exception:  # an unpackaged install
-        btrees_version = getattr(BTrees, "__version__", "unknown")
-    out = {"python": sys.version.split()[0], "btrees": btrees_version}
+    out = {"python": sys.version.split()[0], "btrees": version_of("BTrees", BTrees)}
     out.update(measure(tree_class, keys))
+    if directory is not None:
+        try:
+            import ZODB
+        except ImportError:
+            pass
+        else:
+            out["zodb"] = version_of("ZODB", ZODB)
+            for kind in ("mapping", "file"):
+                out[kind] = measure_database(tree_class, keys, kind, directory)
     print(json.dumps(out))
 
 

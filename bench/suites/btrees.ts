@@ -40,7 +40,7 @@ interface TreeCase {
   /** How many times the reference the target is, per figure. */
   factor: { insert: number; lookup: number; commit: number; iterate: number; reopen: number };
   /** Python's in-memory figures measured in this run, when there are any. */
-  live?: PythonFigures | undefined;
+  live?: PythonRun | undefined;
 }
 
 interface StorageKind {
@@ -152,6 +152,22 @@ function countLoads(storage: Storage): { records: number } {
   return counts;
 }
 
+/** "1.52x Python" for a figure Python measured in this run, else undefined. */
+function comparedWithPython(
+  live: PythonRun | undefined,
+  variant: StorageKind['variant'],
+  ref: keyof TreeCase['reference'] | undefined,
+  value: number,
+): string | undefined {
+  if (live === undefined || ref === undefined) return undefined;
+  if (ref === 'commit') {
+    const seconds = live[variant]?.commit.seconds;
+    return seconds === undefined ? undefined : `${(seconds / value).toFixed(2)}x as fast as Python`;
+  }
+  const rate = ref === 'reopen' ? live[variant]?.reopen.rate : live[ref].rate;
+  return rate === undefined ? undefined : `${(value / rate).toFixed(2)}x Python`;
+}
+
 async function runCase(reporter: BenchReporter, kind: StorageKind, c: TreeCase): Promise<void> {
   const n = c.keys.length;
   const record = (
@@ -171,10 +187,7 @@ async function runCase(reporter: BenchReporter, kind: StorageKind, c: TreeCase):
           : reference! * c.factor[ref];
     const counted = unit === 'records' || unit === 'bytes';
     const cpu = counted ? undefined : `cpu ${lastCpuSeconds.toFixed(3)} s`;
-    const live =
-      ref === 'insert' || ref === 'lookup' || ref === 'iterate' ? c.live?.[ref] : undefined;
-    const vsLive =
-      live === undefined ? undefined : `${(value / live.rate).toFixed(2)}x Python in this run`;
+    const vsLive = comparedWithPython(c.live, kind.variant, ref, value);
     reporter.record({
       suite: 'btrees',
       workload: `${c.name} ${workload}`,
@@ -184,7 +197,8 @@ async function runCase(reporter: BenchReporter, kind: StorageKind, c: TreeCase):
       reference,
       target,
       better: lower ? 'lower' : 'higher',
-      note: [note, vsLive, cpu].filter((part) => part !== undefined).join('; ') || undefined,
+      sameRun: vsLive,
+      note: [note, cpu].filter((part) => part !== undefined).join('; ') || undefined,
     });
   };
   let storage = await kind.create();
@@ -319,21 +333,38 @@ function compareWithSortedBTree(reporter: BenchReporter, name: string, keys: Key
   if (sum === 0.5) process.stderr.write('');
 }
 
-/** Python's in-memory figures for one family, per wall-clock second, with CPU seconds. */
-type PythonFigures = Record<'insert' | 'lookup' | 'iterate', { rate: number; cpu: number }>;
+/** A rate (per wall-clock second) with the CPU seconds it used. */
+interface PythonRate {
+  rate: number;
+  cpu: number;
+}
 
-interface PythonRun extends PythonFigures {
+/** Python's figures on one storage: commit seconds, iteration after reopen. */
+interface PythonDatabaseFigures {
+  commit: { seconds: number; cpu: number };
+  reopen: PythonRate;
+}
+
+/** What bench/python/btrees_reference.py prints for one family. */
+interface PythonRun {
   python: string;
   btrees: string;
+  insert: PythonRate;
+  lookup: PythonRate;
+  iterate: PythonRate;
+  /** Present when Python's ZODB was importable. */
+  zodb?: string;
+  mapping?: PythonDatabaseFigures;
+  file?: PythonDatabaseFigures;
 }
 
 /** A Python that imports BTrees with C extensions, or undefined. */
-function findPython(): string | undefined {
+function findPython(env: NodeJS.ProcessEnv): string | undefined {
   const candidates = [process.env.ZODB_BENCH_PYTHON, 'python3', '/usr/bin/python3'];
   const probe = 'from BTrees.OOBTree import OOBTree; assert not OOBTree.__name__.endswith("Py")';
   for (const candidate of candidates) {
     if (candidate === undefined || candidate === '') continue;
-    const result = spawnSync(candidate, ['-c', probe], { stdio: 'ignore' });
+    const result = spawnSync(candidate, ['-c', probe], { stdio: 'ignore', env });
     if (result.status === 0) return candidate;
   }
   return undefined;
@@ -341,15 +372,26 @@ function findPython(): string | undefined {
 
 /**
  * Runs bench/python/btrees_reference.py on `n` keys of each family (one
- * process each) and records its figures (variant `Python ... BTrees ...`);
- * a family's figures are undefined when no Python with BTrees is found or
+ * process each) and records its figures: in memory always, and commit and
+ * iteration after reopen on both storages when Python's ZODB is importable
+ * (`ZODB_PYTHON_SRC` names its source tree, as for the tools test). A
+ * family is missing from the result when no Python with BTrees is found or
  * its run fails (said on stderr: the rest of the suite goes on).
  */
 function measurePython(
   reporter: BenchReporter,
   n: number,
-): Partial<Record<'OO' | 'II', PythonFigures>> {
-  const python = findPython();
+  directory: string,
+): Partial<Record<'OO' | 'II', PythonRun>> {
+  const source = process.env.ZODB_PYTHON_SRC;
+  const env =
+    source === undefined || source === ''
+      ? process.env
+      : {
+          ...process.env,
+          PYTHONPATH: [source, process.env.PYTHONPATH].filter((p) => p).join(':'),
+        };
+  const python = findPython(env);
   if (python === undefined) {
     process.stderr.write(
       "  (no Python with BTrees' C extensions: skipping the same-run comparison; " +
@@ -363,10 +405,13 @@ function measurePython(
     'python',
     'btrees_reference.py',
   );
-  const figures: Partial<Record<'OO' | 'II', PythonFigures>> = {};
+  const runs: Partial<Record<'OO' | 'II', PythonRun>> = {};
   for (const family of ['OO', 'II'] as const) {
     settle();
-    const child = spawnSync(python, [script, family, String(n)], { encoding: 'utf8' });
+    const child = spawnSync(python, [script, family, String(n), directory], {
+      encoding: 'utf8',
+      env,
+    });
     if (child.status !== 0) {
       process.stderr.write(
         `  (Python's ${family}BTree run failed, exit ${child.status}: ${child.stderr.trim()})\n`,
@@ -374,23 +419,35 @@ function measurePython(
       continue;
     }
     const run = JSON.parse(child.stdout) as PythonRun;
-    figures[family] = run;
-    for (const [workload, key, unit] of [
-      ['insert', 'insert', 'keys/s'],
-      ['lookup', 'lookup', 'lookups/s'],
-      ['iterate keys', 'iterate', 'items/s'],
-    ] as const) {
+    runs[family] = run;
+    const record = (workload: string, variant: string, value: number, unit: string, cpu: number) =>
       reporter.record({
         suite: 'btrees',
         workload: `${family}BTree ${workload}`,
-        variant: `Python ${run.python}, BTrees ${run.btrees} (in memory)`,
-        value: run[key].rate,
+        variant: `Python ${run.python}, BTrees ${run.btrees}${variant}`,
+        value,
         unit,
-        note: `cpu ${run[key].cpu.toFixed(3)} s`,
+        better: unit === 's' ? 'lower' : 'higher',
+        note: `cpu ${cpu.toFixed(3)} s`,
       });
+    record('insert', ' (in memory)', run.insert.rate, 'keys/s', run.insert.cpu);
+    record('lookup', ' (in memory)', run.lookup.rate, 'lookups/s', run.lookup.cpu);
+    record('iterate keys', ' (in memory)', run.iterate.rate, 'items/s', run.iterate.cpu);
+    for (const kind of ['mapping', 'file'] as const) {
+      const figures = run[kind];
+      if (figures === undefined) continue;
+      const variant = `, ZODB ${run.zodb} (${kind})`;
+      record('commit', variant, figures.commit.seconds, 's', figures.commit.cpu);
+      record('iterate after reopen', variant, figures.reopen.rate, 'items/s', figures.reopen.cpu);
     }
   }
-  return figures;
+  if (runs.OO?.zodb === undefined) {
+    process.stderr.write(
+      "  (Python's ZODB not importable: no same-run commit and reopen figures; " +
+        'set ZODB_PYTHON_SRC to its source tree)\n',
+    );
+  }
+  return runs;
 }
 
 const suite: BenchSuite = async (reporter, { quick }) => {
@@ -422,7 +479,7 @@ const suite: BenchSuite = async (reporter, { quick }) => {
       reopen: async (s) => FileStorage.open((s as FileStorage).name),
     },
   ];
-  const python = measurePython(reporter, n);
+  const python = measurePython(reporter, n, dir);
   cases[0]!.live = python.OO;
   cases[1]!.live = python.II;
   try {
