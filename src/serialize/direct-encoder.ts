@@ -40,6 +40,7 @@ import { binaryBytesOf, binaryKindOf } from './binary-kinds.js';
 import type { EncodeContext, PersistentRef } from './interfaces.js';
 import { NESTING_DEPTH_MAX } from './limits.js';
 import { isWellFormedString } from './utf16.js';
+import { markWriteOnce } from '../write-once-bytes.js';
 
 /** Containers one state may hold on this path (each new one is compared with every earlier one). */
 const CONTAINERS_MAX = 64;
@@ -595,8 +596,19 @@ class ReplayContext implements EncodeContext {
 
 const writer = new PlainStateWriter();
 
+/**
+ * A new output slab, marked write-once: a region is written once, then
+ * handed out as a record, and never written again, so storages may keep
+ * the records without copying them (see `write-once-bytes.ts`).
+ */
+function newSlab(): Uint8Array {
+  const bytes = newBytes(SLAB_BYTES);
+  markWriteOnce(bytes.buffer);
+  return bytes;
+}
+
 /** The output slab small records are views of, and the next free byte in it. */
-let slab = newBytes(SLAB_BYTES);
+let slab = newSlab();
 let slabUsed = 0;
 
 /**
@@ -612,7 +624,7 @@ function takeRecord(scratch: Uint8Array, stateEnd: number, headerEnd: number): U
     out = NodeBuffer === undefined ? new Uint8Array(size) : NodeBuffer.allocUnsafe(size);
   } else {
     if (slabUsed + size > SLAB_BYTES) {
-      slab = newBytes(SLAB_BYTES);
+      slab = newSlab();
       slabUsed = 0;
     }
     out = slab.subarray(slabUsed, slabUsed + size);

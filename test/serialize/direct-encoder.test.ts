@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { encodePlainRecord } from '../../src/serialize/direct-encoder.js';
 import { encodeGeneral } from '../../src/serialize/record-encoder.js';
 import { decodeRecord, encodeRecord, readRecordHeader } from '../../src/serialize/index.js';
+import { isWriteOnce } from '../../src/write-once-bytes.js';
 import { FakePersistent, decodeContext, encodeContext } from './support/contexts.js';
 
 /** Values a plain state is made of, plus a few that make the direct path give up. */
@@ -135,6 +136,10 @@ describe('the direct encoding path of plain states', () => {
     const large = encodeRecord('test.Any', { s: 'y'.repeat(5000) }, encodeContext());
     for (let i = 0; i < 2000; i++) encodeRecord('test.Any', { n: i, s: 'later' }, encodeContext());
     expect(bytesOf(first)).toBe(copy);
+    // Small records are views of write-once slabs (storages may keep them
+    // uncopied); a large record's own buffer is a pooled one, not marked.
+    expect(isWriteOnce(first)).toBe(true);
+    expect(isWriteOnce(large)).toBe(false);
     expect(large.byteOffset).toBe(0);
     expect(large.buffer.byteLength).toBeLessThan(5000 + 16 * 1024);
     const small = encodeRecord('test.Any', { n: 2 }, encodeContext());

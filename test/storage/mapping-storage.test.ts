@@ -6,11 +6,13 @@ import {
   StorageTransactionError,
   UndoError,
 } from '../../src/errors.js';
+import { DB, PersistentMapping, TransactionManager } from '../../src/index.js';
 import { MAX_TID, ROOT_OID, ZERO_TID } from '../../src/ids.js';
 import type { Oid, Tid } from '../../src/ids.js';
 import type { StorageDB } from '../../src/storage/interfaces.js';
 import { MappingStorage } from '../../src/storage/mapping/index.js';
 import { StorageClosedError } from '../../src/storage/storage-closed-error.js';
+import { markWriteOnce } from '../../src/write-once-bytes.js';
 import {
   RecordingDB,
   commit,
@@ -44,6 +46,48 @@ describe('MappingStorage specifics', () => {
     await commit(s, [{ oid: ROOT_OID, data, serial: ZERO_TID }]);
     data.fill(0);
     expect(Buffer.from(s.loadAt(ROOT_OID, MAX_TID)!.data!).toString('hex')).toBe(expected);
+  });
+
+  it('keeps records in a write-once buffer where they are, and pack copies them', async () => {
+    const s = new MappingStorage();
+    const slab = new Uint8Array(64);
+    const data = record('in place');
+    slab.set(data, 8);
+    const view = slab.subarray(8, 8 + data.length);
+    markWriteOnce(slab.buffer);
+    const {
+      oids: [oid],
+    } = await createObjects(s, [view]);
+    const kept = s.loadAt(oid!, MAX_TID)!.data!;
+    expect(kept).toEqual(data);
+    expect(kept.buffer).toBe(slab.buffer);
+    expect(kept.byteOffset).toBe(8);
+    await s.pack(MAX_TID, () => [], { gc: false });
+    const packed = s.loadAt(oid!, MAX_TID)!.data!;
+    expect(packed).toEqual(data);
+    expect(packed.buffer).not.toBe(slab.buffer);
+  });
+
+  it("keeps the object writer's records uncopied", async () => {
+    const s = new MappingStorage();
+    const stored = new Map<Oid, Uint8Array>();
+    const store = s.store.bind(s);
+    s.store = (oid, serial, data, txn) => {
+      stored.set(oid, data);
+      store(oid, serial, data, txn);
+    };
+    const db = new DB(s);
+    const tm = new TransactionManager();
+    const conn = db.open({ transactionManager: tm });
+    const settings = new PersistentMapping<string, string>([['theme', 'dark']]);
+    conn.root.settings = settings;
+    await tm.commit();
+    const written = stored.get(settings._p_oid!)!;
+    const kept = s.loadAt(settings._p_oid!, MAX_TID)!.data!;
+    expect([...kept]).toEqual([...written]);
+    expect(kept.buffer).toBe(written.buffer);
+    expect(kept.byteOffset).toBe(written.byteOffset);
+    await db.close();
   });
 
   it('keeps small records side by side in shared chunks, and large ones apart', async () => {

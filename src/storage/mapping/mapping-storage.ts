@@ -11,7 +11,9 @@
  * Memory: stored bytes are copied once, when their transaction commits,
  * into shared chunks (record-arena.ts: no view object per record), and
  * shared by every table that refers to them; callers must not modify data
- * between storing it and the end of its transaction. Each object's
+ * between storing it and the end of its transaction. Records the object
+ * writer made (views of its write-once output slabs) are kept where they
+ * are, with no copy. Each object's
  * revisions live in an {@link OidMap} (pages of slots indexed by oid), so
  * the number of objects is bounded by memory only. Loads return a new view
  * of the bytes each time.
@@ -615,7 +617,7 @@ export class MappingStorage
     let at = 0;
     const arena = this.arena;
     for (const pendingRevision of pendingRecords) {
-      const revision = new StoredRevision(pendingRevision, arena);
+      const revision = new StoredRevision(pendingRevision, arena, true);
       records[at] = revision;
       oids[at++] = revision.oid;
       const previous = this.revisions.current(revision.oid);

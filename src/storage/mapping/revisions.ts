@@ -53,8 +53,12 @@ export class StoredRevision implements Revision {
   /** The number of data bytes (0 for a deletion). */
   readonly dataLength: number;
 
-  /** The committed form of `revision`, its bytes copied into `arena`. */
-  constructor(revision: Revision, arena: RecordArena) {
+  /**
+   * The committed form of `revision`, its bytes kept by `arena`: copied
+   * into it, or with `keepWriteOnce` kept where they are if they can never
+   * change (see {@link RecordArena.keep}).
+   */
+  constructor(revision: Revision, arena: RecordArena, keepWriteOnce = false) {
     this.oid = revision.oid;
     this.tid = revision.tid;
     this.dataTxn = revision.dataTxn;
@@ -65,7 +69,8 @@ export class StoredRevision implements Revision {
       this.#offset = 0;
       this.dataLength = 0;
     } else {
-      arena.copy(data);
+      if (keepWriteOnce) arena.keep(data);
+      else arena.copy(data);
       this.#chunk = arena.chunk;
       this.#offset = arena.offset;
       this.dataLength = data.length;
