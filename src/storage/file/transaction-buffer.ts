@@ -9,6 +9,14 @@
  * (ZODB's first-phase file), so a very large transaction costs bounded
  * memory. Offsets are relative to the start of the transaction.
  *
+ * Spilled bytes are gathered in a staging block of {@link COPY_CHUNK_BYTES}
+ * and written to the spill file a block at a time: one write per record
+ * (a system call each, ~20 µs on a virtual machine) was 40% of the commit of
+ * a 10^6-key OOBTree (48,000 records, 21.7 MB: 5,000 of them past the
+ * memory cap). Staged bytes are written before anything reads the spill
+ * file, so a write error still surfaces before the transaction's vote
+ * ends.
+ *
  * @module
  */
 
@@ -25,7 +33,12 @@ export class TransactionBuffer {
   private memory = new Uint8Array(4096);
   private memoryUsed = 0;
   private spillFd: number | undefined;
+  /** Spilled bytes, written or staged. */
   private spillUsed = 0;
+  /** The staging block of spilled bytes not yet written (see the module comment). */
+  private spillStage: Uint8Array | undefined;
+  /** Bytes in {@link spillStage}: the last ones of {@link spillUsed}. */
+  private spillStaged = 0;
   private readonly spillPath: string;
   private readonly memoryMax: number;
 
@@ -50,6 +63,7 @@ export class TransactionBuffer {
     const used = this.memoryUsed;
     this.memoryUsed = 0;
     this.spillUsed = 0;
+    this.spillStaged = 0;
     if (this.memory.length > GROW_BY_DOUBLING_MAX && used < this.memory.length / 8) {
       this.memory = new Uint8Array(4096);
     }
@@ -63,16 +77,35 @@ export class TransactionBuffer {
       this.memoryUsed += bytes.length;
       return;
     }
+    if (this.spillStaged + bytes.length > COPY_CHUNK_BYTES) this.flushSpill();
+    if (bytes.length >= COPY_CHUNK_BYTES) {
+      this.writeSpill(bytes, this.spillUsed);
+    } else {
+      this.spillStage ??= new Uint8Array(COPY_CHUNK_BYTES);
+      this.spillStage.set(bytes, this.spillStaged);
+      this.spillStaged += bytes.length;
+    }
+    this.spillUsed += bytes.length;
+  }
+
+  /** Writes the staged spilled bytes to the spill file. */
+  private flushSpill(): void {
+    if (this.spillStaged === 0) return;
+    const staged = this.spillStaged;
+    this.writeSpill(this.spillStage!.subarray(0, staged), this.spillUsed - staged);
+    this.spillStaged = 0;
+  }
+
+  private writeSpill(bytes: Uint8Array, position: number): void {
     const fd = this.openSpill();
     try {
       let done = 0;
       while (done < bytes.length) {
-        done += fs.writeSync(fd, bytes, done, bytes.length - done, this.spillUsed + done);
+        done += fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
       }
     } catch (error) {
       throw ioError(`cannot write ${this.spillPath}`, error);
     }
-    this.spillUsed += bytes.length;
   }
 
   /**
@@ -104,6 +137,7 @@ export class TransactionBuffer {
     const fromMemory = Math.max(0, Math.min(length, this.memoryUsed - offset));
     if (fromMemory > 0) out.set(this.memory.subarray(offset, offset + fromMemory));
     if (fromMemory < length) {
+      this.flushSpill();
       const spillOffset = offset + fromMemory - this.memoryUsed;
       try {
         fs.readSync(this.openSpill(), out, fromMemory, length - fromMemory, spillOffset);
@@ -141,6 +175,7 @@ export class TransactionBuffer {
   }
 
   private writeSpillTo(file: DataFile, position: number): void {
+    this.flushSpill();
     const chunk = new Uint8Array(Math.min(COPY_CHUNK_BYTES, this.spillUsed));
     const fd = this.openSpill();
     for (let done = 0; done < this.spillUsed;) {
