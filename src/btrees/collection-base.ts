@@ -52,6 +52,8 @@ export abstract class CollectionBase<K> extends Persistent {
   declare _codedKeys: unknown[] | Int32Array | Float64Array | null;
   /** @internal The prefix of every key when `_codes` is valid. */
   declare _prefix: string;
+  /** @internal Whether `_codes` are narrow (see prefix-codes.ts). */
+  declare _narrowCodes: boolean;
 
   /** @internal The activated leaf whose range holds `key`, or null when empty. */
   abstract _leafFor(key: unknown): LeafNode | null;

@@ -41,6 +41,8 @@ interface NodeBase extends PersistentObject {
   _codedKeys: Store | null;
   /** The prefix every key starts with, when `_codes` is valid. */
   _prefix: string;
+  /** Whether `_codes` are narrow (six units below U+007F) or wide (see prefix-codes.ts). */
+  _narrowCodes: boolean;
   /** Loads a ghost and marks it recently used. */
   _p_activate(): void;
   /** Marks the node changed (joins the transaction). */

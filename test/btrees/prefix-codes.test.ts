@@ -10,7 +10,7 @@ import { OOBTree, OOTreeSet } from '../../src/btrees/index.js';
 import { compareKeys } from '../../src/btrees/key-order.js';
 import type { ObjectKey } from '../../src/btrees/key-order.js';
 import type { Node } from '../../src/btrees/nodes.js';
-import { codesAgree, prefixCode } from '../../src/btrees/prefix-codes.js';
+import { codesAgree, narrowCode, prefixCode } from '../../src/btrees/prefix-codes.js';
 import { DB } from '../../src/connection/db.js';
 import { registerClass } from '../../src/serialize/class-registry.js';
 import { MappingStorage } from '../../src/storage/mapping/mapping-storage.js';
@@ -31,7 +31,12 @@ registerClass(NarrowOOTreeSet, 'test.btrees.prefixCodes.NarrowOOTreeSet');
 
 /** Strings sharing long prefixes (ties of codes), odd units, and a few non-strings. */
 const key: fc.Arbitrary<ObjectKey> = fc.oneof(
-  { weight: 8, arbitrary: fc.stringMatching(/^(key0{0,6}[0-9ab]{0,3}|[a\uffff]{0,4}|)$/) },
+  {
+    weight: 8,
+    arbitrary: fc.stringMatching(
+      /^(key0{0,6}[0-9ab]{0,3}|[a\x7e\x7f\x80\uffff]{0,4}|k[0-9]{0,8}|)$/,
+    ),
+  },
   { weight: 2, arbitrary: fc.integer({ min: 0, max: 30 }).map((i) => `k${'0'.repeat(i % 7)}${i}`) },
   { weight: 1, arbitrary: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constant(null)) },
 );
@@ -88,6 +93,61 @@ describe('prefix codes', () => {
         },
       ),
     );
+  });
+
+  it('in the narrow width, order any string against strings whose coded units are below U+007F', () => {
+    const fitting = fc.string({ unit: fc.constantFrom('a', 'b', '0', '\x7e', ' '), maxLength: 8 });
+    const any = fc.oneof(
+      fitting,
+      fc.string({ unit: fc.constantFrom('a', '\x7e', '\x7f', '\x80', '\uffff'), maxLength: 8 }),
+      fc.string({ unit: 'binary', maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(any, fitting, fc.integer({ min: 0, max: 2 }), (sought, key, at) => {
+        const s = narrowCode(sought, at);
+        const k = narrowCode(key, at);
+        const a = sought.slice(at);
+        const b = key.slice(at);
+        if (a < b) expect(s).toBeLessThanOrEqual(k);
+        if (a > b) expect(s).toBeGreaterThanOrEqual(k);
+        if (s < k) expect(a < b).toBe(true);
+        if (s > k) expect(a > b).toBe(true);
+        // Equal codes without the "more units follow" bit stand for equal keys.
+        if (s === k && s % 2 === 0) expect(a).toBe(b);
+      }),
+    );
+  });
+
+  it('are narrow in every node of a tree of ASCII keys, with no two separators tied', () => {
+    const tree = new OOBTree<string, number>();
+    const n = 20_000;
+    const name = (i: number) => `key${String(i).padStart(8, '0')}`;
+    // Keys in a scattered order; the value of key i is i.
+    for (let i = 0; i < n; i++) tree.set(name((i * 7919) % n), (i * 7919) % n);
+    for (let i = 0; i < n; i++) expect(tree.get(name(i))).toBe(i);
+    const nodes = nodesOf(tree as unknown as Node);
+    const internal = nodes.filter((node) => !node._isLeaf && node._codes !== null);
+    expect(internal.length).toBeGreaterThan(0);
+    for (const node of nodes.filter((node) => node._codes !== null)) {
+      expect(node._narrowCodes).toBe(true);
+      const size = node._isLeaf ? node._len : node._len - 1;
+      expect(new Set(node._codes!.slice(0, size)).size).toBe(size);
+    }
+    expectCodesAgree(tree as unknown as Node);
+    // A key with a unit a narrow code cannot hold makes its node wide again.
+    const odd = 'key0000012\u00e9';
+    tree.set(odd, -1);
+    expect(tree.get(odd)).toBe(-1);
+    expect(tree.get(name(120))).toBe(120);
+    expect(tree.has('key0000012\u00ea')).toBe(false);
+    expectCodesAgree(tree as unknown as Node);
+    const leaf = nodesOf(tree as unknown as Node).find(
+      (node) => node._isLeaf && (node._keys as unknown[]).includes(odd),
+    )!;
+    expect(leaf._codedKeys).toBe(leaf._keys);
+    expect(leaf._narrowCodes).toBe(false);
+    // 'é' sorts after every digit.
+    expect([...tree.keys({ min: name(129), max: name(130) })]).toEqual([name(129), odd, name(130)]);
   });
 
   it('agree with the keys after random inserts, deletes, lookups and splits, mixed keys included', () => {
