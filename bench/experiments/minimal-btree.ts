@@ -15,22 +15,7 @@
  */
 import { DB, MappingStorage, TransactionManager } from 'zodb';
 import { IIBTree, OOBTree } from 'zodb/btrees';
-
-/** The btrees suite's permutation (mulberry32 from 42, Fisher-Yates). */
-function shuffled<T>(items: T[]): T[] {
-  let state = 42;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
-}
+import { shuffled } from '../shuffle.js';
 
 /** The minimal tree's interface: what the workloads use. */
 interface MinimalTree<K> {

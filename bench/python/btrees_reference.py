@@ -33,7 +33,7 @@ def imul(a, b):
 
 
 def shuffled(items):
-    """The suite's permutation (bench/suites/btrees.ts), bit for bit:
+    """The suite's permutation (bench/shuffle.ts), bit for bit:
     Fisher-Yates driven by mulberry32 from seed 42, in unsigned 32-bit steps
     (JavaScript's signed ones have the same bits)."""
     state = 42

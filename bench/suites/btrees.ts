@@ -28,6 +28,7 @@ import { DB, FileStorage, MappingStorage, TransactionManager } from 'zodb';
 import type { Storage } from 'zodb';
 import { IIBTree, OOBTree } from 'zodb/btrees';
 import type { BenchReporter, BenchSuite } from '../reporter.js';
+import { shuffled } from '../shuffle.js';
 
 type Key = string | number;
 
@@ -49,27 +50,6 @@ interface StorageKind {
   create(): Promise<Storage>;
   /** The same data through a new storage object (or the same one, for the in-memory storage). */
   reopen(previous: Storage): Promise<Storage>;
-}
-
-/**
- * A uniform random permutation (Fisher-Yates), the same on every run:
- * mulberry32 from seed 42, whose 32-bit integer steps are exact in
- * JavaScript (and in bench/python/btrees_reference.py, which makes the same
- * permutation for Python's BTrees).
- */
-function shuffled<T>(items: T[]): T[] {
-  let state = 42;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
 }
 
 /**
