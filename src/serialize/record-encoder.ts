@@ -24,9 +24,11 @@ let spareEncoder: StateEncoder | undefined;
  * Every object met inside the state is first offered to
  * `ctx.persistentRef`; the rest must be storable values (see FORMAT.md,
  * "Values"). The result is a Node Buffer (a Uint8Array where Buffer does
- * not exist) owned by the caller: no later call writes to its bytes, but
- * like any small Buffer from `Buffer.allocUnsafe` it may share its
- * ArrayBuffer (at most 64 KiB) with other records.
+ * not exist): no later call writes to its bytes, but like any small Buffer
+ * from `Buffer.allocUnsafe` it may share its ArrayBuffer (at most 64 KiB)
+ * with other records. Treat the bytes as read-only: a small record may be
+ * a view of a write-once slab (`write-once-bytes.ts`), which MappingStorage
+ * keeps without a copy once committed.
  *
  * @example
  * ```ts
