@@ -48,27 +48,30 @@ describe('MappingStorage specifics', () => {
     expect(Buffer.from(s.loadAt(ROOT_OID, MAX_TID)!.data!).toString('hex')).toBe(expected);
   });
 
-  it('keeps records in a write-once buffer where they are, and pack copies them', async () => {
+  it('keeps records in a write-once buffer where they are (64 or more in a transaction), and pack copies them', async () => {
     const s = new MappingStorage();
-    const slab = new Uint8Array(64);
-    const data = record('in place');
-    slab.set(data, 8);
-    const view = slab.subarray(8, 8 + data.length);
+    const records = Array.from({ length: 70 }, (_, i) => record(`in place ${i}`));
+    const slab = new Uint8Array(records.reduce((sum, r) => sum + r.length, 8));
+    const views: Uint8Array[] = [];
+    let at = 8;
+    for (const r of records) {
+      slab.set(r, at);
+      views.push(slab.subarray(at, at + r.length));
+      at += r.length;
+    }
     markWriteOnce(slab.buffer);
-    const {
-      oids: [oid],
-    } = await createObjects(s, [view]);
-    const kept = s.loadAt(oid!, MAX_TID)!.data!;
-    expect(kept).toEqual(data);
+    const { oids } = await createObjects(s, views);
+    const kept = s.loadAt(oids[69]!, MAX_TID)!.data!;
+    expect(kept).toEqual(records[69]);
     expect(kept.buffer).toBe(slab.buffer);
-    expect(kept.byteOffset).toBe(8);
+    expect(kept.byteOffset).toBe(views[69]!.byteOffset);
     await s.pack(MAX_TID, () => [], { gc: false });
-    const packed = s.loadAt(oid!, MAX_TID)!.data!;
-    expect(packed).toEqual(data);
+    const packed = s.loadAt(oids[69]!, MAX_TID)!.data!;
+    expect(packed).toEqual(records[69]);
     expect(packed.buffer).not.toBe(slab.buffer);
   });
 
-  it("keeps the object writer's records uncopied", async () => {
+  it("keeps the object writer's records uncopied in a large transaction, and copies a small one's", async () => {
     const s = new MappingStorage();
     const stored = new Map<Oid, Uint8Array>();
     const store = s.store.bind(s);
@@ -79,14 +82,24 @@ describe('MappingStorage specifics', () => {
     const db = new DB(s);
     const tm = new TransactionManager();
     const conn = db.open({ transactionManager: tm });
-    const settings = new PersistentMapping<string, string>([['theme', 'dark']]);
-    conn.root.settings = settings;
+    const many = Array.from({ length: 100 }, (_, i) => new PersistentMapping([['n', i]]));
+    conn.root.many = many;
     await tm.commit();
-    const written = stored.get(settings._p_oid!)!;
-    const kept = s.loadAt(settings._p_oid!, MAX_TID)!.data!;
+    for (const mapping of [many[0]!, many[99]!]) {
+      const written = stored.get(mapping._p_oid!)!;
+      const kept = s.loadAt(mapping._p_oid!, MAX_TID)!.data!;
+      expect([...kept]).toEqual([...written]);
+      expect(kept.buffer).toBe(written.buffer);
+      expect(kept.byteOffset).toBe(written.byteOffset);
+    }
+    // A transaction of a few records: copied, so it holds no writer's slab.
+    const single = new PersistentMapping([['theme', 'dark']]);
+    conn.root.single = single;
+    await tm.commit();
+    const written = stored.get(single._p_oid!)!;
+    const kept = s.loadAt(single._p_oid!, MAX_TID)!.data!;
     expect([...kept]).toEqual([...written]);
-    expect(kept.buffer).toBe(written.buffer);
-    expect(kept.byteOffset).toBe(written.byteOffset);
+    expect(kept.buffer).not.toBe(written.buffer);
     await db.close();
   });
 

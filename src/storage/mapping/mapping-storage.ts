@@ -11,9 +11,9 @@
  * Memory: stored bytes are copied once, when their transaction commits,
  * into shared chunks (record-arena.ts: no view object per record), and
  * shared by every table that refers to them; callers must not modify data
- * between storing it and the end of its transaction. Records the object
- * writer made (views of its write-once output slabs) are kept where they
- * are, with no copy. Each object's
+ * between storing it and the end of its transaction. In transactions of
+ * 64 records or more, records the object writer made (views of its
+ * write-once output slabs) are kept where they are, with no copy. Each object's
  * revisions live in an {@link OidMap} (pages of slots indexed by oid), so
  * the number of objects is bounded by memory only. Loads return a new view
  * of the bytes each time.
@@ -100,6 +100,15 @@ interface PendingCommit {
   /** Oids whose stores were changed by conflict resolution. */
   readonly resolved: Oid[];
 }
+
+/**
+ * Transactions of at least this many records keep the object writer's
+ * records where they are (see record-arena.ts); smaller ones copy them.
+ * The records of one large transaction fill the writer's slabs densely,
+ * while a small one's few records could each hold on to a 16 KiB slab
+ * filled by other databases' records (two databases committing in turn).
+ */
+const KEEP_WRITE_ONCE_MIN_RECORDS = 64;
 
 /** Stores in `pending` the revision it will commit for `oid`. */
 function storePending(
@@ -616,8 +625,9 @@ export class MappingStorage
     let bytes = 0;
     let at = 0;
     const arena = this.arena;
+    const keepWriteOnce = pendingRecords.length >= KEEP_WRITE_ONCE_MIN_RECORDS;
     for (const pendingRevision of pendingRecords) {
-      const revision = new StoredRevision(pendingRevision, arena, true);
+      const revision = new StoredRevision(pendingRevision, arena, keepWriteOnce);
       records[at] = revision;
       oids[at++] = revision.oid;
       const previous = this.revisions.current(revision.oid);
