@@ -18,11 +18,11 @@
  * slabs: see `write-once-bytes.ts`) can be kept where they are, with no
  * copy ({@link RecordArena.keep}): their bytes can never change, and the
  * slab then serves as the chunk. MappingStorage does so for transactions
- * of 64 records or more, whose records fill the slabs densely. A committed OOBTree of 10^6 keys (48,000
- * records, 21.7 MB) committed 20-25% faster so, in alternating processes,
- * mostly from page faults of fresh memory the copies no longer touch. Pack
- * copies every record it keeps ({@link RecordArena.copy}), so removed
- * revisions do not pin a slab.
+ * of 64 records or more, whose records fill the slabs densely. A committed
+ * OOBTree of 10^6 keys (48,000 records, 21.7 MB) committed 20-25% faster
+ * so, in alternating processes, mostly from page faults of fresh memory
+ * the copies no longer touch. Pack copies every record it keeps
+ * ({@link RecordArena.copy}), so removed revisions do not pin a slab.
  *
  * @module
  */
